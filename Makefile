@@ -1,0 +1,48 @@
+# Every target sets itself up: the first run creates .venv and installs the project into it.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# CPU machines take the CPU wheel of this exact version (no CUDA downloads); on a machine with
+# CUDA, pip takes the CUDA build of the same version. Override with TORCH_SPEC=... if you need to.
+TORCH_SPEC ?= torch==2.13.0
+STAMP := $(VENV)/.installed
+CH ?=
+PRESET ?= nature2015
+RUN_DIR ?= runs/$(PRESET)
+
+.PHONY: help setup test grade train book book-check ablation benchmark clean-venv
+
+help:
+	@echo "make test        create .venv, install, run every test (reference, graders, mutants)"
+	@echo "make grade       grade your exercises in chapters/   (make grade CH=05 for one chapter)"
+	@echo "make train       train Breakout with the $(PRESET) preset into $(RUN_DIR)"
+	@echo "make book        build the Jupyter Book into book/_build/html"
+	@echo "make benchmark   run the scripts in benchmarks/"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install -q -e ".[dev]" "$(TORCH_SPEC)"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m dqn_tutorial.check_environment
+	$(BIN)/pytest tests/reference tests/graders tests/mutants --impl=solutions -q
+	$(BIN)/pytest tests/graders -q
+
+grade: $(STAMP)
+	$(BIN)/pytest tests/graders $(if $(CH),-k "ch$(CH)",)
+
+train: $(STAMP)
+	$(BIN)/dqn-tutorial train --preset $(PRESET) --run-dir $(RUN_DIR) $(ARGS)
+
+benchmark: $(STAMP)
+	$(BIN)/python -m pip install -q -e ".[benchmark]" "$(TORCH_SPEC)"
+	$(BIN)/python benchmarks/replay_memory.py
+	$(BIN)/python benchmarks/throughput.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,134 @@
+"""The Atari environment (Chapter 1: Atari): Breakout from the Arcade Learning Environment, set up
+as in the DQN papers, and the random-agent baseline every score is compared with.
+
+`make_atari_env` stacks the wrappers of Chapter 2 (preprocessing) and Chapter 10 (frame skipping)
+on the raw emulator. ALE's `-v5` games default to sticky actions and ALE-side frame skipping; the
+papers used neither, so both are switched off here and done by our own readable wrappers instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import ale_py
+import gymnasium as gym
+import numpy as np
+
+from dqn_tutorial.errors import UserError
+from dqn_tutorial.frame_skipping import FrameSkip
+from dqn_tutorial.preprocessing import FireReset, FrameStack, NoopReset, Resize84
+
+gym.register_envs(ale_py)
+
+# Average score of an agent pressing random buttons, as reported by each paper (Breakout).
+PAPER_RANDOM_BREAKOUT = {"2013": 1.2, "2015": 1.7}
+
+RENDER_MODES = (None, "rgb_array", "human")
+
+
+def _ale_games() -> dict[str, str]:
+    """Lower-case game name -> gymnasium id, for every ALE game registered by ale_py."""
+    return {
+        env_id[len("ALE/") : -len("-v5")].lower(): env_id
+        for env_id in gym.registry
+        if env_id.startswith("ALE/") and env_id.endswith("-v5")
+    }
+
+
+def ale_env_id(game: str) -> str:
+    """Gymnasium id of an Atari game: "Breakout" (any case) or "ALE/Breakout-v5" -> "ALE/Breakout-v5"."""
+    games = _ale_games()
+    if not isinstance(game, str):
+        raise UserError(f"game must be a name like 'Breakout', got {game!r}")
+    if game in games.values():
+        return game
+    key = game.lower()
+    if key not in games:
+        close = difflib.get_close_matches(key, games, n=3)
+        hint = f"; did you mean {', '.join(games[c][4:-3] for c in close)}?" if close else "; try 'Breakout'"
+        raise UserError(f"unknown Atari game {game!r}{hint}")
+    return games[key]
+
+
+def _check_whole(name: str, value, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise UserError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+
+
+def make_atari_env(
+    game: str = "Breakout",
+    *,
+    seed: int | None = None,
+    frame_skip: int = 4,
+    max_last_two: bool = True,
+    noop_max: int = 30,
+    fire_reset: bool = True,
+    history_length: int = 4,
+    sticky_action_probability: float = 0.0,
+    max_episode_frames: int = 108_000,
+    render_mode: str | None = None,
+) -> gym.Env:
+    """Atari game preprocessed as in the papers; observations are (history_length, 84, 84) uint8.
+
+    Wrappers, from the emulator up: NoopReset -> FrameSkip -> FireReset -> Resize84 -> FrameStack.
+    One `step` is one agent step = `frame_skip` emulator frames. `max_episode_frames` counts emulator
+    frames (108,000 = 30 minutes at 60 Hz, ALE's default; the Nature evaluation used 18,000 = 5 minutes).
+    Rewards are the real, unclipped game points; `info` carries `lives` and `life_lost`, and a lost
+    life does not end the episode. With a `seed`, the env is reset once here so that a plain
+    `reset()` afterwards is reproducible.
+    """
+    env_id = ale_env_id(game)
+    _check_whole("frame_skip", frame_skip, 1)
+    _check_whole("noop_max", noop_max, 0)
+    _check_whole("history_length", history_length, 1)
+    _check_whole("max_episode_frames", max_episode_frames, 1)
+    if seed is not None:
+        _check_whole("seed", seed, 0)
+    if isinstance(sticky_action_probability, bool) or not (
+        isinstance(sticky_action_probability, (int, float)) and 0.0 <= sticky_action_probability <= 1.0
+    ):
+        raise UserError(f"sticky_action_probability must be between 0 and 1, got {sticky_action_probability!r}")
+    if render_mode not in RENDER_MODES:
+        raise UserError(f"render_mode must be one of {RENDER_MODES}, got {render_mode!r}")
+
+    env = gym.make(
+        env_id,
+        obs_type="grayscale",  # ALE's grayscale is luminance, the paper's Y channel
+        frameskip=1,  # the emulator steps one frame at a time; FrameSkip repeats actions
+        repeat_action_probability=float(sticky_action_probability),
+        full_action_space=False,  # Breakout: NOOP, FIRE, RIGHT, LEFT
+        max_num_frames_per_episode=int(max_episode_frames),
+        render_mode=render_mode,
+    )
+    env = NoopReset(env, noop_max=noop_max)
+    env = FrameSkip(env, skip=frame_skip, max_last_two=max_last_two)
+    if fire_reset and "FIRE" in env.unwrapped.get_action_meanings():
+        env = FireReset(env)
+    env = Resize84(env)
+    env = FrameStack(env, history_length=history_length)
+    if seed is not None:
+        env.reset(seed=int(seed))
+        env.action_space.seed(int(seed))
+    return env
+
+
+def random_agent_returns(env: gym.Env, episodes: int, seed: int) -> list[float]:
+    """Scores of whole games played with uniformly random actions: the papers' "random" baseline.
+
+    A game ends only when the env says terminated or truncated (all lives gone, or the frame limit),
+    and the scores are the env's raw rewards, so `make_atari_env` gives real game points.
+    """
+    _check_whole("episodes", episodes, 1)
+    _check_whole("seed", seed, 0)
+    rng = np.random.default_rng(seed)
+    returns = []
+    for episode in range(episodes):
+        env.reset(seed=int(seed) if episode == 0 else None)  # one seed fixes the whole series
+        score, done = 0.0, False
+        while not done:
+            action = int(rng.integers(env.action_space.n))
+            _, reward, terminated, truncated, _ = env.step(action)
+            score += float(reward)
+            done = terminated or truncated
+        returns.append(score)
+    return returns

@@ -1,0 +1,162 @@
+"""Configuration and the preset ladder (Chapters 7-12).
+
+Each rung of the ladder adds exactly one of the Nature paper's four changes to the one before:
+
+    dqn2013 -> plus_target_network -> plus_nature_network -> plus_frame_skipping -> nature2015 (+ Huber)
+
+Units: every schedule below counts **agent steps**. With action repeat 4, one agent step is 4 emulator
+frames, so 10,000,000 agent steps = 40,000,000 frames. The comments give the papers' values and the
+citation; where ours differ, they say why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from dqn_tutorial.errors import UserError
+
+
+@dataclass
+class Config:
+    # --- environment (Chapters 1, 2, 10) ---
+    env_id: str = "Breakout"                 # an Atari game name (ALE) or a gymnasium id such as CartPole-v1
+    frame_skip: int = 4                      # action repeat; 2013 §5 and 2015 ED Table 1: 4
+    max_last_two: bool = True                # pixelwise max over the last 2 frames (2015 Methods); 2013: no
+    history_length: int = 4                  # frames per stack; both papers: 4
+    noop_max: int = 30                       # random 0..30 no-op frames at reset; 2015 ED Table 1: 30
+    fire_reset: bool = True                  # press FIRE after reset/life loss (ours, see Chapter 1: papers: no)
+    sticky_action_probability: float = 0.0   # papers: 0 (ALE v5 defaults to 0.25; we turn it off)
+    terminal_on_life_loss: bool = True       # learning-only terminal on life loss (2015 Methods/code)
+    clip_rewards: bool = True                # learning-only reward clip to [-1, 1] (both papers)
+    max_episode_frames: int = 108_000        # training games cut at 30 min of play (ALE default)
+    num_envs: int = 1                        # emulators in parallel; the papers: 1
+
+    # --- network and learning (Chapters 3, 4, 8, 9, 11) ---
+    network: str = "nature"                  # "dqn2013" (2013 §4.1), "nature" (2015 Methods), "mlp"
+    target_network: bool = True              # 2015 addition; 2013: none
+    target_sync_every: int = 10_000          # agent steps (DeepMind code); ED Table 1 says 10,000 "updates"
+    loss: str = "huber"                      # "huber" = 2015 error clipping; "mse" = 2013
+    optimizer: str = "rmsprop"               # DeepMind's centred RMSProp; "adam" is the common substitute
+    learning_rate: float = 2.5e-4            # 2015 ED Table 1: 0.00025
+    gamma: float = 0.99                      # 2015 ED Table 1: 0.99
+    batch_size: int = 32                     # both papers: 32
+    update_every: int = 4                    # agent steps per SGD update; 2015: 4; 2013: 1
+    replay_capacity: int = 1_000_000         # transitions; 2015 ED Table 1: 1,000,000
+    learning_starts: int = 50_000            # agent steps of random play before learning; 2015: 50,000
+
+    # --- exploration (Chapter 6) ---
+    epsilon_start: float = 1.0
+    epsilon_end: float = 0.1                 # both papers: 0.1
+    epsilon_decay_steps: int = 1_000_000     # agent steps after learning starts (code); paper: "1M frames"
+
+    # --- run length, evaluation, bookkeeping (Chapter 12) ---
+    total_steps: int = 10_000_000            # agent steps (= 40M frames); paper text 50M frames, code 50M steps
+    eval_every: int = 250_000                # agent steps between evaluations during training
+    eval_episodes: int = 10                  # games per evaluation during training (final protocol: 30)
+    eval_epsilon: float = 0.05               # 2015 Methods: 0.05
+    eval_max_frames: int = 18_000            # 5 minutes of play at 60 Hz (2015 Methods)
+    checkpoint_every: int = 250_000          # agent steps
+    save_replay: bool = True                 # store the replay memory with checkpoints so resume is exact
+    log_every: int = 1_000                   # agent steps between metrics.csv rows
+    seed: int = 0
+    device: str = "auto"                     # auto | cpu | cuda
+
+    def validate(self) -> "Config":
+        positive = ["frame_skip", "history_length", "num_envs", "batch_size", "update_every", "replay_capacity",
+                    "total_steps", "eval_every", "eval_episodes", "eval_max_frames", "checkpoint_every",
+                    "log_every", "max_episode_frames"]
+        for name in positive:
+            if getattr(self, name) <= 0:
+                raise UserError(f"{name} must be positive, got {getattr(self, name)}")
+        for name in ["noop_max", "learning_starts", "epsilon_decay_steps", "target_sync_every"]:
+            if getattr(self, name) < 0:
+                raise UserError(f"{name} must be zero or positive, got {getattr(self, name)}")
+        for name in ["epsilon_start", "epsilon_end", "eval_epsilon", "sticky_action_probability"]:
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise UserError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
+        if not 0.0 <= self.gamma <= 1.0:
+            raise UserError(f"gamma must be between 0 and 1, got {self.gamma}")
+        if self.learning_rate <= 0:
+            raise UserError(f"learning_rate must be positive, got {self.learning_rate}")
+        if self.loss not in ("mse", "huber"):
+            raise UserError(f"loss must be 'mse' or 'huber', got {self.loss!r}")
+        if self.optimizer not in ("rmsprop", "adam"):
+            raise UserError(f"optimizer must be 'rmsprop' or 'adam', got {self.optimizer!r}")
+        if self.network not in ("dqn2013", "nature", "mlp"):
+            raise UserError(f"network must be 'dqn2013', 'nature' or 'mlp', got {self.network!r}")
+        if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
+            raise UserError(f"device must be auto, cpu or cuda, got {self.device!r}")
+        if self.replay_capacity % self.num_envs:
+            raise UserError(f"replay_capacity ({self.replay_capacity}) must be a multiple of num_envs ({self.num_envs})")
+        if self.batch_size > self.replay_capacity:
+            raise UserError(f"batch_size ({self.batch_size}) cannot exceed replay_capacity ({self.replay_capacity})")
+        return self
+
+    @property
+    def is_atari(self) -> bool:
+        return "/" not in self.env_id and "-v" not in self.env_id
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def save(self, path: Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> "Config":
+        try:
+            data = json.loads(Path(path).read_text())
+        except FileNotFoundError:
+            raise UserError(f"no config file at {path}") from None
+        except json.JSONDecodeError as error:
+            raise UserError(f"config file {path} is not valid JSON ({error})") from None
+        return cls().replace(**data)
+
+    def replace(self, **changes: Any) -> "Config":
+        """A copy with some fields changed; unknown names are an error, not silently ignored."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise UserError(f"unknown config key(s) {', '.join(unknown)}: see `dqn-tutorial train --help` for the fields")
+        return dataclasses.replace(self, **changes)
+
+
+# The ladder: each rung changes exactly the fields listed against the rung before it.
+_DQN2013 = Config(network="dqn2013", target_network=False, max_last_two=False, update_every=1, loss="mse")
+PRESET_LADDER: dict[str, dict[str, Any]] = {
+    "dqn2013": {},
+    "plus_target_network": {"target_network": True},          # Chapter 8
+    "plus_nature_network": {"network": "nature"},             # Chapter 9
+    "plus_frame_skipping": {"max_last_two": True, "update_every": 4},  # Chapter 10
+    "nature2015": {"loss": "huber"},                          # Chapter 11
+}
+
+
+def _build_presets() -> dict[str, Config]:
+    presets, current = {}, _DQN2013
+    for name, change in PRESET_LADDER.items():
+        current = current.replace(**change)
+        presets[name] = current
+    # A laptop-sized task for Chapter 7 and the learning test: the same agent with an MLP on CartPole.
+    presets["cartpole"] = Config(
+        env_id="CartPole-v1", network="mlp", history_length=1, frame_skip=1, max_last_two=False, noop_max=0,
+        fire_reset=False, terminal_on_life_loss=False, clip_rewards=False, max_episode_frames=500,
+        target_network=True, target_sync_every=500, loss="huber", optimizer="adam", learning_rate=1e-3,
+        batch_size=64, update_every=1, replay_capacity=50_000, learning_starts=1_000, epsilon_end=0.02,
+        epsilon_decay_steps=10_000, total_steps=40_000, eval_every=2_500, eval_episodes=10,
+        eval_epsilon=0.0, eval_max_frames=500, checkpoint_every=10_000, save_replay=False, log_every=500,
+    )
+    return presets
+
+
+PRESETS = _build_presets()
+
+
+def get_preset(name: str) -> Config:
+    if name not in PRESETS:
+        raise UserError(f"unknown preset {name!r}: choose one of {', '.join(PRESETS)}")
+    return PRESETS[name]

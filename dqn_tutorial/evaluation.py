@@ -1,0 +1,62 @@
+"""Evaluation with the Nature protocol (Chapter 12).
+
+Mnih et al. 2015, Methods: each game is played with epsilon = 0.05, after a random number (0-30) of
+no-op frames, for at most 5 minutes of play (18,000 frames); the score is the real game score, whole
+games, never clipped, and losing a life does not end the game. We report mean and standard deviation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from dqn_tutorial.config import Config
+from dqn_tutorial.environment import make_env
+from dqn_tutorial.exploration import select_actions
+
+
+@dataclass
+class EvaluationResult:
+    returns: list[float]
+    lengths: list[int] = field(default_factory=list)   # agent steps per game
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.returns))
+
+    @property
+    def std(self) -> float:
+        return float(np.std(self.returns))
+
+    def to_dict(self) -> dict:
+        return {"mean": self.mean, "std": self.std, "episodes": len(self.returns),
+                "returns": self.returns, "lengths": self.lengths}
+
+
+def evaluate(network: torch.nn.Module, config: Config, episodes: int, seed: int,
+             epsilon: float | None = None, device: str | torch.device = "cpu") -> EvaluationResult:
+    """Play `episodes` whole games on a fresh evaluation environment and return their real scores."""
+    epsilon = config.eval_epsilon if epsilon is None else epsilon
+    env = make_env(config, seed=seed, evaluation=True)
+    rng = np.random.default_rng(seed)
+    was_training = network.training
+    network.eval()
+    returns, lengths = [], []
+    try:
+        for episode in range(episodes):
+            observation, _ = env.reset(seed=seed + episode)
+            total, steps, done = 0.0, 0, False
+            while not done:
+                action = select_actions(network, observation[None], epsilon, rng, device)[0]
+                observation, reward, terminated, truncated, _ = env.step(int(action))
+                total += float(reward)
+                steps += 1
+                done = terminated or truncated
+            returns.append(total)
+            lengths.append(steps)
+    finally:
+        env.close()
+        network.train(was_training)
+    return EvaluationResult(returns, lengths)

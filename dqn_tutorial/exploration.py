@@ -1,0 +1,54 @@
+"""Exploration (Chapter 6): epsilon-greedy action selection with a linearly annealed epsilon."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+
+def linear_epsilon(step: int, start: float = 1.0, end: float = 0.1, duration: int = 1_000_000) -> float:
+    """Epsilon after `step` agent steps: `start` falling linearly to `end` over `duration` steps, then fixed.
+
+    The Nature paper anneals 1.0 -> 0.1 over the first "1,000,000 frames"; DeepMind's code counts agent
+    steps (1M steps = 4M emulator frames). `step` here counts agent steps since annealing began.
+    """
+    if duration <= 0 or step >= duration:
+        return float(end)
+    if step <= 0:
+        return float(start)
+    return float(start + (end - start) * (step / duration))
+
+
+def epsilon_greedy(q_values: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
+    """One action per row of q_values (batch, actions): random with probability epsilon, else argmax.
+
+    A random action is drawn uniformly over all actions (the greedy one included), as in the papers.
+    """
+    q_values = np.asarray(q_values)
+    batch, num_actions = q_values.shape
+    greedy = q_values.argmax(axis=1)
+    random_actions = rng.integers(num_actions, size=batch)
+    explore = rng.random(batch) < epsilon
+    return np.where(explore, random_actions, greedy).astype(np.int64)
+
+
+@torch.no_grad()
+def greedy_q_values(network: torch.nn.Module, observations: np.ndarray, device: torch.device | str = "cpu") -> np.ndarray:
+    """Q-values of a batch of observations, on the CPU as numpy (no gradient: acting is not learning)."""
+    batch = torch.as_tensor(np.asarray(observations), device=device)
+    return network(batch).float().cpu().numpy()
+
+
+def select_actions(network, observations, epsilon: float, rng: np.random.Generator, device="cpu") -> np.ndarray:
+    """Epsilon-greedy actions for a batch of observations; skips the forward pass when every action is random."""
+    observations = np.asarray(observations)
+    batch = observations.shape[0]
+    if epsilon >= 1.0:
+        return rng.integers(network_num_actions(network), size=batch).astype(np.int64)
+    return epsilon_greedy(greedy_q_values(network, observations, device), epsilon, rng)
+
+
+def network_num_actions(network: torch.nn.Module) -> int:
+    """Actions = size of the last linear layer's output."""
+    last = [m for m in network.modules() if isinstance(m, torch.nn.Linear)][-1]
+    return last.out_features

@@ -1,0 +1,31 @@
+"""From Q-learning to deep Q-learning (Chapter 3): the TD target of the Bellman optimality equation.
+
+    y = r                                  if the transition is terminal
+    y = r + gamma * max_a' Q(s', a')       otherwise
+
+(Mnih et al. 2013, Algorithm 1; Mnih et al. 2015, Methods, equation 3.)
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def td_targets(rewards: torch.Tensor, next_q_values: torch.Tensor, terminals: torch.Tensor, gamma: float) -> torch.Tensor:
+    """TD targets for a batch: rewards (B,), next_q_values (B, actions), terminals (B,) with 1 = terminal.
+
+    The terminal mask stops bootstrapping from a state that does not follow (game over, or a lost life
+    during training). The result carries no gradient: the target is a label, not something to move.
+    """
+    best_next = next_q_values.max(dim=1).values
+    return (rewards + gamma * (1.0 - terminals.float()) * best_next).detach()
+
+
+def q_values_of_actions(q_values: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
+    """Pick Q(s, a) for the action actually taken in each row: (B, actions), (B,) -> (B,)."""
+    return q_values.gather(1, actions.long().unsqueeze(1)).squeeze(1)
+
+
+def td_errors(q_taken: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """delta = y - Q(s, a): the quantity every loss in Chapter 11 is a function of."""
+    return targets - q_taken

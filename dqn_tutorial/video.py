@@ -1,0 +1,54 @@
+"""Record one game played by a network to a GIF or MP4 (Chapter 12)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from dqn_tutorial.config import Config
+from dqn_tutorial.environment import make_env
+from dqn_tutorial.errors import UserError
+from dqn_tutorial.exploration import select_actions
+
+
+def play_and_capture(network: torch.nn.Module, config: Config, seed: int, epsilon: float,
+                     device: str | torch.device = "cpu", max_agent_steps: int | None = None) -> tuple[list[np.ndarray], float]:
+    """RGB frames of one game (one per agent step) and its real score."""
+    env = make_env(config, seed=seed, evaluation=True, render_mode="rgb_array")
+    rng = np.random.default_rng(seed)
+    observation, _ = env.reset(seed=seed)
+    frames, total, done, steps = [env.render()], 0.0, False, 0
+    network.eval()
+    while not done and (max_agent_steps is None or steps < max_agent_steps):
+        action = select_actions(network, observation[None], epsilon, rng, device)[0]
+        observation, reward, terminated, truncated, _ = env.step(int(action))
+        frames.append(env.render())
+        total += float(reward)
+        steps += 1
+        done = terminated or truncated
+    env.close()
+    return frames, total
+
+
+def write_video(frames: list[np.ndarray], path: Path, fps: int = 15) -> Path:
+    """GIF (plays everywhere, the book uses it) or MP4, chosen by the file extension; never overwrites."""
+    path = Path(path)
+    if path.exists():
+        raise UserError(f"{path} already exists: choose another --output (nothing was overwritten)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".gif":
+        from PIL import Image
+        images = [Image.fromarray(frame) for frame in frames]
+        images[0].save(path, save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
+    elif path.suffix.lower() == ".mp4":
+        import cv2
+        height, width = frames[0].shape[:2]
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
+        for frame in frames:
+            writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+        writer.release()
+    else:
+        raise UserError(f"unsupported video format {path.suffix!r}: use .gif or .mp4")
+    return path
