@@ -135,6 +135,8 @@ def _on_alarm(signum, frame) -> None:
     now = time.monotonic()
     for limit in reversed(_active_limits):  # the innermost expired limit first
         if limit.deadline <= now + 1e-3:
+            # fire again every second until the limit's block is left, in case the code swallows it
+            signal.setitimer(signal.ITIMER_REAL, 1.0)
             raise GradingTimeout(limit)
     _rearm()  # woke up early (clock rounding): wait for the rest
 
@@ -230,7 +232,10 @@ def call(module: ModuleType, name: str, *args: Any, time_limit: float = DEFAULT_
     outcome = None  # reported after the `except` blocks, so no chained traceback is printed
     try:
         with _time_limit(time_limit, f"{name}()") as limit:
-            return function(*args, **kwargs)
+            result = function(*args, **kwargs)
+        if time.monotonic() <= limit.deadline:
+            return result
+        outcome = ("timeout", None, None)  # it swallowed the timeout and went on
     except NotImplementedError as error:
         outcome = ("stub", str(error) or f"{name} still raises NotImplementedError", None)
     except GradingTimeout as timeout:
@@ -360,7 +365,7 @@ def _brief(value: Any) -> str:
 
 def assert_matches(actual: Any, expected: Any, *, what: str, inputs: str, hint: str | None = None,
                    atol: float = 1e-6, rtol: float = 1e-5, check_dtype: bool | str = True,
-                   exact_type: bool = False) -> None:
+                   exact_type: bool = False, check_grad: bool = True) -> None:
     """Fail unless `actual` matches `expected` (the reference's answer): type, shape, dtype, values.
 
     Handles numpy arrays, torch tensors, Python and numpy scalars, None, and tuples/lists of these
@@ -369,8 +374,10 @@ def assert_matches(actual: Any, expected: Any, *, what: str, inputs: str, hint: 
     what: the thing being checked, e.g. "linear_epsilon" or "the actions returned by epsilon_greedy".
     check_dtype: True (the same dtype), "kind" (both integer, both floating, ...), or False.
     exact_type: for scalars, demand exactly the expected Python type (e.g. int, not numpy.int64).
+    check_grad: for tensors, demand requires_grad as in the reference (a TD target that still carries a
+    gradient, or a loss cut off from the network, fails).
     """
-    _Comparison(what, inputs, hint, atol, rtol, check_dtype, exact_type).compare(actual, expected, what)
+    _Comparison(what, inputs, hint, atol, rtol, check_dtype, exact_type, check_grad).compare(actual, expected, what)
 
 
 @dataclass
@@ -382,6 +389,7 @@ class _Comparison:
     rtol: float
     check_dtype: bool | str
     exact_type: bool
+    check_grad: bool
 
     def fail(self, label: str, problem: str, expected: str, got: str, details: str | None = None) -> None:
         fail(f"{label}: {problem}", inputs=self.inputs, expected=expected, got=got, details=details, hint=self.hint)
@@ -450,6 +458,12 @@ class _Comparison:
         if self.check_dtype == "kind" and _tensor_kind(actual) != _tensor_kind(expected):
             self.fail(label, f"wrong kind of dtype: {actual.dtype} ({_tensor_kind(actual)}) instead of "
                              f"{_tensor_kind(expected)}", describe(expected, False), describe(actual, False))
+        if self.check_grad and actual.requires_grad != expected.requires_grad:
+            problem = ("still carries a gradient (requires_grad=True): detach it, or compute it inside "
+                       "torch.no_grad()" if actual.requires_grad else
+                       "is cut off from the computation graph (requires_grad=False): do not detach it, "
+                       "and do not compute it inside torch.no_grad()")
+            self.fail(label, problem, describe(expected, False), describe(actual, False))
         self.compare_values(actual.detach().cpu().numpy(), expected.detach().cpu().numpy(), label, actual, expected)
 
     def compare_array(self, actual: Any, expected: np.ndarray, label: str) -> None:

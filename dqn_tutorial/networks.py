@@ -49,7 +49,7 @@ class NatureNetwork(nn.Module):
 class MLPNetwork(nn.Module):
     """Two hidden layers for low-dimensional observations (CartPole): same agent, cheap to train on a CPU."""
 
-    def __init__(self, num_actions: int, observation_size: int, hidden_size: int = 128):
+    def __init__(self, num_actions: int, observation_size: int, hidden_size: int = 256):
         super().__init__()
         self.layers = nn.Sequential(
             nn.Linear(observation_size, hidden_size), nn.ReLU(),

@@ -61,6 +61,8 @@ class Trainer:
         self.run_dir = Path(run_dir)
         self.progress = progress
         self.device = resolve_device(config.device)
+        if config.num_threads:
+            torch.set_num_threads(config.num_threads)
         seed_everything(config.seed)
         self.envs = make_vector_env(config, config.seed)
         observation_shape = self.envs.single_observation_space.shape

@@ -53,8 +53,8 @@ def test_linear_epsilon(ex):
         got = call(ex, "linear_epsilon", step, start, end, duration, inputs=inputs)
         expected = reference.linear_epsilon(step, start, end, duration)
         assert_matches(got, expected, what="linear_epsilon", inputs=inputs, atol=1e-9, rtol=0,
-                       hint="start + min(step / duration, 1) * (end - start): it reaches `end` exactly at "
-                            "step == duration, stays there afterwards, and never goes below it")
+                       hint="epsilon falls in a straight line from `start` at step 0 to `end` at step == "
+                            "duration (exactly, not one step earlier or later), then stays at `end`")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -74,7 +74,7 @@ def test_epsilon_greedy(ex):
         q_values = random_q_values(data, batch, num_actions, dtype)
         inputs = f"epsilon=0, q_values {np.dtype(dtype).name} of shape {q_values.shape} (random normal)"
         got = call(ex, "epsilon_greedy", q_values.copy(), 0.0, np.random.default_rng(0), inputs=inputs)
-        expected = q_values.argmax(axis=1).astype(np.int64)
+        expected = reference.epsilon_greedy(q_values, 0.0, np.random.default_rng(0))
         assert_matches(got, expected, what="actions from epsilon_greedy", inputs=inputs, check_dtype="kind",
                        hint="with epsilon = 0 every action is the argmax of its row (q_values.argmax(axis=1)); "
                             "one action per row, as an integer array")
@@ -83,8 +83,9 @@ def test_epsilon_greedy(ex):
     draws = 200_000
     for num_actions, epsilon in [(4, 1.0), (4, 0.3), (18, 0.1), (2, 0.5)]:
         q_values = random_q_values(data, draws, num_actions)
+        greedy, worst = q_values.argmax(axis=1), q_values.argmin(axis=1)
         inputs = f"epsilon={epsilon}, {draws} rows of {num_actions} random Q-values, rng=default_rng(1)"
-        got = call(ex, "epsilon_greedy", q_values, epsilon, np.random.default_rng(1), inputs=inputs)
+        got = call(ex, "epsilon_greedy", q_values.copy(), epsilon, np.random.default_rng(1), inputs=inputs)
         assert_type(got, np.ndarray, what="epsilon_greedy", inputs=inputs)
         if got.shape != (draws,) or got.dtype.kind not in "iu":
             fail("epsilon_greedy: an integer array of shape (batch,) was expected", inputs=inputs,
@@ -92,8 +93,6 @@ def test_epsilon_greedy(ex):
         if got.min() < 0 or got.max() >= num_actions:
             fail(f"epsilon_greedy: actions must lie in 0..{num_actions - 1}", inputs=inputs,
                  expected=f"0 <= action < {num_actions}", got=f"actions from {got.min()} to {got.max()}")
-        greedy = q_values.argmax(axis=1)
-        worst = q_values.argmin(axis=1)
         p_greedy = 1 - epsilon + epsilon / num_actions
         low, high = frequency_bounds(p_greedy, draws)
         assert_between(float(np.mean(got == greedy)), low, high, what="fraction of greedy actions",
@@ -115,13 +114,13 @@ def test_epsilon_greedy(ex):
     # all randomness from `rng`: the same seed gives the same actions, another seed other actions
     q_values = random_q_values(data, 1000, 4)
     inputs = "epsilon=0.5, 1000 rows of 4 random Q-values, called twice with np.random.default_rng(7)"
-    first = call(ex, "epsilon_greedy", q_values, 0.5, np.random.default_rng(7), inputs=inputs)
-    second = call(ex, "epsilon_greedy", q_values, 0.5, np.random.default_rng(7), inputs=inputs)
+    first = call(ex, "epsilon_greedy", q_values.copy(), 0.5, np.random.default_rng(7), inputs=inputs)
+    second = call(ex, "epsilon_greedy", q_values.copy(), 0.5, np.random.default_rng(7), inputs=inputs)
     assert_matches(second, first, what="actions of the second call", inputs=inputs, check_dtype=False,
                    hint="draw every random number from the `rng` argument (rng.random, rng.integers), never from "
                         "np.random.* or the random module: then a seed reproduces a run")
     inputs = "epsilon=0.5, 1000 rows of 4 random Q-values, with np.random.default_rng(7) then default_rng(8)"
-    other = call(ex, "epsilon_greedy", q_values, 0.5, np.random.default_rng(8), inputs=inputs)
+    other = call(ex, "epsilon_greedy", q_values.copy(), 0.5, np.random.default_rng(8), inputs=inputs)
     if np.array_equal(first, other):
         fail("epsilon_greedy: two different generators gave exactly the same 1000 actions", inputs=inputs,
              expected="different random actions", got="identical actions",
