@@ -132,3 +132,42 @@ def random_agent_returns(env: gym.Env, episodes: int, seed: int) -> list[float]:
             done = terminated or truncated
         returns.append(score)
     return returns
+
+
+def lost_a_life(previous_info: dict, info: dict) -> bool:
+    """True when the `lives` counter fell between two consecutive `info` dicts (Chapter 1, Exercise 1.1).
+
+    Only a fall counts: the jump back to 5 lives at a reset is a new game, not a lost life.
+    """
+    return bool(info["lives"] < previous_info["lives"])
+
+
+def play_random_game(env: gym.Env, rng: np.random.Generator) -> tuple[float, int]:
+    """One whole game with uniformly random actions from `rng`: (score, agent steps) (Exercise 1.2).
+
+    Starts with a plain `env.reset()` (seed the env beforehand for a reproducible game) and plays until
+    terminated or truncated. The score is the sum of the env's rewards (real game points with
+    `make_atari_env`); the steps are calls to `env.step`, i.e. agent steps, not emulator frames.
+    """
+    env.reset()
+    score, steps, done = 0.0, 0, False
+    while not done:
+        _, reward, terminated, truncated, _ = env.step(int(rng.integers(env.action_space.n)))
+        score += float(reward)
+        steps += 1
+        done = terminated or truncated
+    return score, steps
+
+
+def score_summary(scores) -> tuple[float, float, float]:
+    """(mean, standard deviation, standard error of the mean) of at least two game scores (Exercise 1.3).
+
+    The standard deviation is the sample one (ddof=1): it describes how much single games vary. The
+    standard error std / sqrt(n) says how precisely the mean is known, which is what matters when an
+    average is compared with a paper's figure.
+    """
+    values = np.asarray(scores, dtype=np.float64)
+    if values.ndim != 1 or len(values) < 2:
+        raise UserError(f"score_summary needs a flat list of at least 2 scores, got {len(np.atleast_1d(values))}")
+    std = float(values.std(ddof=1))
+    return float(values.mean()), std, std / float(np.sqrt(len(values)))

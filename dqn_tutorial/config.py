@@ -146,9 +146,9 @@ def _build_presets() -> dict[str, Config]:
     presets["cartpole"] = Config(
         env_id="CartPole-v1", network="mlp", history_length=1, frame_skip=1, max_last_two=False, noop_max=0,
         fire_reset=False, terminal_on_life_loss=False, clip_rewards=False, max_episode_frames=500,
-        target_network=True, target_sync_every=500, loss="huber", optimizer="adam", learning_rate=1e-3,
-        batch_size=64, update_every=1, replay_capacity=50_000, learning_starts=1_000, epsilon_end=0.02,
-        epsilon_decay_steps=10_000, total_steps=40_000, eval_every=2_500, eval_episodes=10,
+        target_network=True, target_sync_every=1_000, loss="huber", optimizer="adam", learning_rate=5e-4,
+        batch_size=128, update_every=1, replay_capacity=10_000, learning_starts=1_000, epsilon_end=0.02,
+        epsilon_decay_steps=10_000, total_steps=30_000, eval_every=2_500, eval_episodes=20,
         eval_epsilon=0.0, eval_max_frames=500, checkpoint_every=10_000, save_replay=False, log_every=500,
         num_threads=1,  # a tiny MLP runs fastest on one thread; more threads only add synchronisation
     )

@@ -76,3 +76,16 @@ class FrameSkip(gym.Wrapper):
             observation = frames[-1]
         info = dict(info, lives=self._lives, life_lost=life_lost)
         return observation, total_reward, terminated, truncated, info
+
+
+def updates_due(step: int, learning_starts: int, update_every: int, updates_done: int) -> int:
+    """SGD updates to make now, after `step` agent steps in total and `updates_done` updates so far.
+
+    The 2015 agent makes one update per `update_every` agent steps (4, "update frequency" in Extended
+    Data Table 1), counted from `learning_starts`: after `step` steps the total is
+    (step - learning_starts) // update_every, and never less than zero. Counting totals instead of
+    testing `step % update_every == 0` keeps the cadence right when `step` advances by several at
+    once (several emulators in parallel) and whatever the phase of `learning_starts`.
+    """
+    total = max(step - learning_starts, 0) // update_every
+    return max(total - updates_done, 0)

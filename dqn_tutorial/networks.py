@@ -83,6 +83,14 @@ def build_network(name: str, num_actions: int, observation_shape: tuple[int, ...
     return NETWORKS[name](num_actions, history_length=observation_shape[0])
 
 
+def conv_output_size(size: int, kernel: int, stride: int) -> int:
+    """Width (or height) after a convolution without padding: floor((size - kernel) / stride) + 1.
+
+    84 -> 20 (8x8, stride 4) -> 9 (4x4, stride 2) in the 2013 network; the Nature network adds 9 -> 7.
+    """
+    return (size - kernel) // stride + 1
+
+
 def count_parameters(network: nn.Module) -> int:
     """Number of trainable weights and biases."""
     return sum(p.numel() for p in network.parameters() if p.requires_grad)

@@ -30,18 +30,26 @@ class DeepMindRMSprop(torch.optim.Optimizer):
                 loss = closure()
         for group in self.param_groups:
             beta, lr, floor = group["momentum"], group["lr"], group["min_squared_gradient"]
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                state = self.state[param]
-                if not state:
-                    state["grad_avg"] = torch.zeros_like(param)
-                    state["square_avg"] = torch.zeros_like(param)
-                grad_avg, square_avg = state["grad_avg"], state["square_avg"]
-                grad_avg.mul_(beta).add_(param.grad, alpha=1 - beta)
-                square_avg.mul_(beta).addcmul_(param.grad, param.grad, value=1 - beta)
-                denominator = (square_avg - grad_avg * grad_avg + floor).sqrt_()
-                param.addcdiv_(param.grad, denominator, value=-lr)
+            params = [p for p in group["params"] if p.grad is not None]
+            if not params:
+                continue
+            grads = [p.grad for p in params]
+            for param in params:
+                if not self.state[param]:
+                    self.state[param]["grad_avg"] = torch.zeros_like(param)
+                    self.state[param]["square_avg"] = torch.zeros_like(param)
+            grad_avg = [self.state[p]["grad_avg"] for p in params]
+            square_avg = [self.state[p]["square_avg"] for p in params]
+            # The same arithmetic as the docstring, on all tensors at once (one kernel per op, not per tensor).
+            torch._foreach_lerp_(grad_avg, grads, 1 - beta)                        # g  = b g  + (1-b) grad
+            torch._foreach_mul_(square_avg, beta)
+            torch._foreach_addcmul_(square_avg, grads, grads, value=1 - beta)      # g2 = b g2 + (1-b) grad^2
+            denominator = torch._foreach_mul(grad_avg, grad_avg)
+            torch._foreach_sub_(denominator, square_avg)
+            torch._foreach_neg_(denominator)                                      # g2 - g^2
+            torch._foreach_add_(denominator, floor)
+            torch._foreach_sqrt_(denominator)
+            torch._foreach_addcdiv_(params, grads, denominator, value=-lr)
         return loss
 
 

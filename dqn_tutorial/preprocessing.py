@@ -148,3 +148,38 @@ class FrameStack(gym.Wrapper):
         observation, reward, terminated, truncated, info = self.env.step(action)
         self.frames.append(observation)  # the oldest frame drops out of the deque
         return np.stack(self.frames), reward, terminated, truncated, info
+
+
+def resize_to(gray: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Shrink a grayscale frame (H, W) to (height, width) uint8 with INTER_AREA (Chapter 2, Exercise 2.2).
+
+    `resize_frame` is this with height = width = 84. Other sizes show the 2013 paper's first step
+    (210x160 -> 110x84, then a crop to 84x84). cv2 wants the size as (width, height).
+    """
+    gray = np.asarray(gray)
+    if gray.ndim != 2:
+        raise UserError(f"resize_to expects a grayscale frame of shape (height, width), got {gray.shape}")
+    return cv2.resize(gray.astype(np.uint8, copy=False), (int(width), int(height)), interpolation=cv2.INTER_AREA)
+
+
+def push_frame(stack: np.ndarray, frame: np.ndarray) -> np.ndarray:
+    """A new stack (k, H, W): `stack` without its oldest frame (index 0), `frame` added last (Exercise 2.3).
+
+    The input stack is left unchanged: a stack already handed out (e.g. to the replay memory) must not
+    change under the caller's feet. This is what `FrameStack.step` does with its deque.
+    """
+    stack, frame = np.asarray(stack), np.asarray(frame)
+    if stack.ndim != 3 or frame.shape != stack.shape[1:]:
+        raise UserError(f"push_frame needs a stack (k, H, W) and a frame (H, W), got {stack.shape} and {frame.shape}")
+    return np.concatenate([stack[1:], frame[None].astype(stack.dtype, copy=False)], axis=0)
+
+
+def reset_stack(frame: np.ndarray, history_length: int = 4) -> np.ndarray:
+    """The first stack of a game: `history_length` copies of its first frame, (history_length, H, W) (Exercise 2.4).
+
+    This is what `FrameStack.reset` does: no frame of the previous game may leak into the new one.
+    """
+    frame = np.asarray(frame)
+    if isinstance(history_length, bool) or not isinstance(history_length, (int, np.integer)) or history_length < 1:
+        raise UserError(f"history_length must be a whole number >= 1, got {history_length!r}")
+    return np.repeat(frame[None], int(history_length), axis=0)

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 
@@ -29,3 +30,17 @@ def q_values_of_actions(q_values: torch.Tensor, actions: torch.Tensor) -> torch.
 def td_errors(q_taken: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """delta = y - Q(s, a): the quantity every loss in Chapter 11 is a function of."""
     return targets - q_taken
+
+
+def tabular_q_update(q_table: np.ndarray, state: int, action: int, reward: float, next_state: int,
+                     terminal: bool, alpha: float, gamma: float) -> np.ndarray:
+    """One tabular Q-learning update (Watkins 1989; Watkins & Dayan 1992), returned as a new table.
+
+    Q(s, a) <- Q(s, a) + alpha * (y - Q(s, a)), with y the TD target above. Only the entry (s, a)
+    changes; the input table is left untouched (Chapter 3's exercise does the same update in place).
+    """
+    updated = np.array(q_table, copy=True)
+    bootstrap = 0.0 if terminal else gamma * float(np.max(q_table[next_state]))
+    target = reward + bootstrap
+    updated[state, action] += alpha * (target - updated[state, action])
+    return updated

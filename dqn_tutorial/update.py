@@ -54,3 +54,22 @@ def update_step(online: nn.Module, target: nn.Module | None, optimizer: torch.op
     value.backward()
     optimizer.step()
     return value.detach(), q_taken.mean()
+
+
+def clip_rewards(rewards) -> np.ndarray:
+    """Learning-only reward clipping (Mnih et al. 2013, §5; 2015, Methods): every score change becomes
+    a reward in [-1, 1], so one learning rate suits every game. Returns a new float32 array; the input
+    (the real game score, still needed for logging and evaluation) is left untouched. DeepMind's code
+    clips (a 0.5 would stay 0.5); for Atari's whole-number scores this is the papers' sign(r).
+    The training loop does the same inline."""
+    return np.clip(np.asarray(rewards, dtype=np.float32), -1.0, 1.0)
+
+
+def should_update(step: int, learning_starts: int, update_every: int) -> bool:
+    """Whether the agent makes an SGD update right after its agent step number `step` (1 = the first).
+
+    No update during the first `learning_starts` steps of random play; then one every `update_every`
+    steps (2013: 1, every step; 2015: 4), the first at step learning_starts + update_every. This is
+    the single-emulator case of the training loop's count `(step - learning_starts) // update_every`.
+    """
+    return step > learning_starts and (step - learning_starts) % update_every == 0

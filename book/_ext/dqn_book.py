@@ -1,0 +1,204 @@
+"""Sphinx extension for this book (loaded by book/_config.yml, `local_extensions`).
+
+It does five small things that Jupyter Book 1.x does not do on its own:
+
+1. Runs the chapters against solutions/: sets DQN_TUTORIAL_IMPL=solutions when it is unset, so the
+   kernels that execute the chapters load the reference answers (`make book` sets it too).
+2. Numbers each exercise as the chapter does. sphinx-exercise numbers exercises 1, 2, 3, ... across
+   the whole book; a label `ex-6-2` is shown as "Exercise 6.2", the number the chapter text, the
+   stub's NotImplementedError and the grader use.
+3. Offers every chapter as an .ipynb download. sphinx-book-theme adds the ".ipynb" entry to the
+   download menu only when a launch button (Binder, Colab, ...) is configured; here the executed
+   notebook that MyST-NB writes is copied next to the page's sources and the entry is always added.
+4. Keeps the execution cache honest. The cache only looks at a notebook's own code cells, so a
+   change to the answers it runs (solutions/), to dqn_tutorial/ or to book/data/ would otherwise
+   leave old outputs in place. When a chapter's inputs changed since it was executed, its cached
+   execution is dropped and the chapter is read (and so executed) again; other chapters are not.
+5. Removes the duplicate inline scripts that Jupyter Book 1.0.4 puts in every page (one of them is a
+   JavaScript error in the browser console).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
+
+CHAPTER_DOCNAME = re.compile(r"chapters/(\d\d)_[^/]+/\1_[^/]+")
+EXERCISE_LABEL = re.compile(r"ex-(\d+)-(\d+)")
+# What the chapters' code depends on besides their own cells.
+LOAD_EXERCISES = re.compile(r"""load_exercises\(\s*["'](\d\d_\w+)["']""")
+INPUTS_RECORD = "dqn_book_executions.json"
+
+
+def set_implementation(app: Sphinx, config) -> None:
+    value = os.environ.setdefault("DQN_TUTORIAL_IMPL", "solutions")
+    if value != "solutions":
+        LOGGER.info(f"[dqn_book] DQN_TUTORIAL_IMPL={value}: the chapters run against {value}, not solutions/")
+
+
+def report_chapters(app: Sphinx) -> None:
+    """Say which chapters this build contains (the toc finds them with a glob)."""
+    chapters = Path(app.srcdir) / "chapters"
+    present, incomplete = [], []
+    for folder in sorted(chapters.glob("[0-9][0-9]_*")):
+        if folder.is_dir():
+            (present if (folder / f"{folder.name}.md").is_file() else incomplete).append(folder.name)
+    LOGGER.info(f"[dqn_book] {len(present)} chapter(s) in the book: {', '.join(present) or 'none'}")
+    for name in incomplete:
+        LOGGER.info(f"[dqn_book] chapters/{name}/ has no {name}.md yet, so it is not in the book")
+
+
+# --- 2. exercise numbers ------------------------------------------------------------------------
+
+def number_exercises_by_label(app: Sphinx, env) -> list[str]:
+    """Runs after Sphinx has numbered the figures (env-get-updated): ex-N-M becomes N.M."""
+    changed = []
+    for docname, numbers in env.toc_fignumbers.items():
+        exercises = numbers.get("exercise", {})
+        for node_id in list(exercises):
+            match = EXERCISE_LABEL.fullmatch(node_id)
+            if match:
+                exercises[node_id] = (int(match.group(1)), int(match.group(2)))
+                changed.append(docname)
+    return sorted(set(changed))
+
+
+# --- 3. .ipynb download -------------------------------------------------------------------------
+
+def offer_notebook_download(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Before the theme builds its header buttons (priority 501), point them at the executed notebook."""
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if app.builder.format != "html" or not executed.is_file():
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(executed, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+# --- 4. execution cache -------------------------------------------------------------------------
+# A chapter's inputs: dqn_tutorial/, book/data/, its own folder (but not the notebook itself, which the
+# cache already tracks) and the solutions/ folders of every chapter it loads with load_exercises(...).
+# Two records of their digest are kept per chapter: the digest its cached execution ran under (a JSON
+# file next to the cache, written as soon as the chapter has executed, so a build that fails later
+# keeps the chapters it did run) and the digest it was last read under (in Sphinx's environment,
+# saved with it). A chapter is re-read when the second differs, re-executed when the first does.
+
+def chapter_inputs(srcdir: Path, docname: str) -> list[Path]:
+    notebook = srcdir / f"{docname}.md"
+    used = {notebook.parent.name, *LOAD_EXERCISES.findall(notebook.read_text(encoding="utf-8"))}
+    roots = [srcdir / "dqn_tutorial", srcdir / "book" / "data", notebook.parent]
+    roots += [srcdir / "solutions" / name for name in sorted(used)]
+    files = []
+    for root in roots:
+        if root.is_dir():
+            files += [path for path in sorted(root.rglob("*"))
+                      if path.is_file() and path != notebook and "__pycache__" not in path.parts]
+    return files
+
+
+def chapter_digest(srcdir: Path, docname: str) -> str:
+    digest = hashlib.sha256()
+    for path in chapter_inputs(srcdir, docname):
+        digest.update(path.relative_to(srcdir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def cache_path(app: Sphinx) -> Path:
+    configured = getattr(app.config, "nb_execution_cache_path", "")
+    return Path(configured) if configured else Path(app.outdir).parent / ".jupyter_cache"
+
+
+def executed_under_path(app: Sphinx) -> Path:
+    return Path(app.outdir).parent / INPUTS_RECORD
+
+
+def read_executed_under(app: Sphinx) -> dict[str, str]:
+    path = executed_under_path(app)
+    try:
+        return json.loads(path.read_text()) if path.is_file() else {}
+    except ValueError:
+        return {}
+
+
+def drop_stale_executions(app: Sphinx) -> None:
+    """Remove the cached executions of chapters whose inputs changed since they ran."""
+    srcdir = Path(app.srcdir)
+    app.env.dqn_book_digests = digests = {
+        f"chapters/{folder.name}/{folder.name}": chapter_digest(srcdir, f"chapters/{folder.name}/{folder.name}")
+        for folder in sorted((srcdir / "chapters").glob("[0-9][0-9]_*"))
+        if (folder / f"{folder.name}.md").is_file()
+    }
+    if not cache_path(app).is_dir():
+        return
+    from jupyter_cache import get_cache
+
+    executed_under = read_executed_under(app)
+    cache = get_cache(str(cache_path(app)))
+    for record in cache.list_cache_records():
+        docname = app.env.path2doc(record.uri)
+        if docname is None or executed_under.get(docname) != digests.get(docname):
+            LOGGER.info(f"[dqn_book] {docname or record.uri}: its code (solutions/, dqn_tutorial/, book/data/ "
+                        "or its folder) changed since it was executed: it will run again")
+            cache.remove_cache(record.pk)
+
+
+def outdated_chapters(app: Sphinx, env, added, changed, removed) -> list[str]:
+    read_under = getattr(env, "dqn_book_read_under", {})
+    return sorted(name for name, digest in env.dqn_book_digests.items()
+                  if name in env.found_docs and read_under.get(name) != digest)
+
+
+def record_execution(app: Sphinx, doctree) -> None:
+    """doctree-read: the chapter has just been executed (or taken from the cache) with these inputs."""
+    docname = app.env.docname
+    digest = app.env.dqn_book_digests.get(docname)
+    if digest is None:
+        return
+    if not hasattr(app.env, "dqn_book_read_under"):
+        app.env.dqn_book_read_under = {}
+    app.env.dqn_book_read_under[docname] = digest
+    executed_under = read_executed_under(app)
+    executed_under[docname] = digest
+    executed_under_path(app).parent.mkdir(parents=True, exist_ok=True)
+    executed_under_path(app).write_text(json.dumps(executed_under, indent=1, sort_keys=True) + "\n")
+
+
+# --- 5. page assets -----------------------------------------------------------------------------
+
+def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Jupyter Book 1.0.4 with Sphinx 7.4 adds the inline scripts of sphinx-togglebutton and sphinx-thebe
+    twice (once with filename None, once with ''), and the second `const THEBE_JS_URL` is a SyntaxError
+    in the browser console. Keep the first of identical scripts."""
+    if "script_files" not in context:
+        return
+    seen, kept = set(), []
+    for script in context["script_files"]:
+        key = (getattr(script, "filename", str(script)) or "",
+               tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            kept.append(script)
+    context["script_files"] = kept
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", set_implementation)
+    app.connect("builder-inited", report_chapters)
+    app.connect("builder-inited", drop_stale_executions, priority=900)
+    app.connect("env-get-outdated", outdated_chapters)
+    app.connect("doctree-read", record_execution)
+    app.connect("env-get-updated", number_exercises_by_label, priority=900)
+    app.connect("html-page-context", offer_notebook_download, priority=400)
+    app.connect("html-page-context", drop_duplicate_scripts, priority=999)
+    # Reading records per-chapter state in the environment and a file: serial reading only.
+    return {"version": "1.0", "parallel_read_safe": False, "parallel_write_safe": True}

@@ -1,0 +1,67 @@
+"""Chapter 4, the 2013 network: your answers to the exercises.
+
+Write your code between `### YOUR CODE HERE` and `### END YOUR CODE`, replacing the
+`raise NotImplementedError(...)`; leave the rest of the file as it is. Grade your work from the
+repository root with `pytest -k ch04` (or `make grade CH=04`).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+def conv_output_size(size: int, kernel: int, stride: int) -> int:
+    """Exercise 4.1: the width (or height) of a convolution's output, as a Python int.
+
+    A convolution without padding slides a `kernel`-wide window over an input `size` pixels wide, moving
+    `stride` pixels at a time, and stops at the last position where the whole window still fits (as
+    torch.nn.Conv2d does with padding=0). Assume size >= kernel >= 1 and stride >= 1.
+    """
+    ### YOUR CODE HERE
+    # Count the window positions: the first at 0, the last at size - kernel, one every `stride`
+    # pixels. Integer division (//) rounds down, as the convolution does.
+    raise NotImplementedError("Exercise 4.1: write conv_output_size")
+    ### END YOUR CODE
+
+
+class ScaleFrames(nn.Module):
+    """A layer without parameters: uint8 pixels 0..255 -> float32 in [0, 1] (for Exercise 4.2).
+
+    The frames stay uint8 (1 byte per pixel) in the replay memory and on their way to the device; the
+    network converts them at its input.
+    """
+
+    def forward(self, frames: torch.Tensor) -> torch.Tensor:
+        return frames.float() / 255.0
+
+
+def build_dqn2013_network(num_actions: int, history_length: int = 4) -> nn.Module:
+    """Exercise 4.2: the Q-network of Mnih et al. (2013), section 4.1, as an nn.Module.
+
+    Input: a batch of uint8 frame stacks, shape (B, history_length, 84, 84), pixel values 0..255.
+    Output: float32 Q-values, shape (B, num_actions), one per action, from one forward pass.
+    The network scales the pixels to [0, 1] (divide by 255) before the first layer; then
+    conv 16 filters 8x8 stride 4, ReLU; conv 32 filters 4x4 stride 2, ReLU; fully connected 256, ReLU;
+    fully connected num_actions (linear, no activation). No padding; every layer has a bias.
+    Pass your layers (an nn.Sequential, for example) to ScaledDQN2013, which adds the scaling.
+    """
+    ### YOUR CODE HERE
+    # nn.Sequential(ScaleFrames(), nn.Conv2d(history_length, 16, kernel_size=8, stride=4), nn.ReLU(),
+    # ...): use conv_output_size twice for the width of the last feature maps, nn.Flatten() before
+    # the first nn.Linear, whose input size is 32 * width * width.
+    raise NotImplementedError("Exercise 4.2: write build_dqn2013_network")
+    ### END YOUR CODE
+
+
+def count_parameters(network: nn.Module) -> int:
+    """Exercise 4.3: the number of trainable parameters of `network` (weights and biases), as an int.
+
+    Count every number in every parameter tensor that requires a gradient; parameters that are frozen
+    (requires_grad False, as in a target network) are not trainable and are not counted.
+    """
+    ### YOUR CODE HERE
+    # network.parameters() yields every weight and bias tensor; p.numel() is the number of values
+    # in p, and p.requires_grad says whether it is trained.
+    raise NotImplementedError("Exercise 4.3: write count_parameters")
+    ### END YOUR CODE

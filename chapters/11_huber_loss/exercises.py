@@ -1,0 +1,54 @@
+"""Chapter 11, the Huber loss: your answers to the exercises.
+
+Write your code between `### YOUR CODE HERE` and `### END YOUR CODE`, replacing the
+`raise NotImplementedError(...)`; leave the rest of the file as it is. Grade your work from the
+repository root with `pytest -k ch11` (or `make grade CH=11`).
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def mse_loss(td_error: torch.Tensor) -> torch.Tensor:
+    """Exercise 11.1: the 2013 loss, the mean of 0.5 * delta^2 over a batch of TD errors.
+
+    `td_error` is a float tensor of TD errors delta = y - Q(s, a), any shape (usually (batch,)), possibly
+    part of an autograd graph. Returns a scalar tensor (shape ()) of the same dtype, built with torch
+    operations so that gradients flow back through it. The factor 0.5 makes the gradient with respect to
+    Q(s, a) exactly -delta (divided by the batch size, because of the mean).
+    """
+    ### YOUR CODE HERE
+    # Square the TD errors, halve them, and average over all elements, with torch operations.
+    raise NotImplementedError("Exercise 11.1: write mse_loss")
+    ### END YOUR CODE
+
+
+def huber_loss(td_error: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
+    """Exercise 11.2: the mean Huber loss of a batch of TD errors.
+
+    Per element: 0.5 * d^2 where |d| <= delta, and delta * (|d| - 0.5 * delta) where |d| > delta;
+    then the mean over all elements. `td_error` is a float tensor of any shape, possibly part of an
+    autograd graph; `delta` > 0. Returns a scalar tensor (shape ()) of the same dtype, built with torch
+    operations so that gradients flow back through it. Write it from the formula: the chapter then
+    compares it with torch's own huber_loss.
+    """
+    ### YOUR CODE HERE
+    # Compute both pieces for every element (the quadratic one and the linear one with its
+    # -0.5 * delta offset), choose between them with torch.where on |d| <= delta, then average.
+    raise NotImplementedError("Exercise 11.2: write huber_loss")
+    ### END YOUR CODE
+
+
+def clipped_error_gradient(td_error: torch.Tensor) -> torch.Tensor:
+    """Exercise 11.3: the gradient that the Nature paper's error clipping sends back to Q(s, a).
+
+    For the summed loss L = sum_i huber(delta_i) with delta = 1 and delta_i = y_i - Q(s_i, a_i), return
+    dL/dQ(s_i, a_i) for every element: a tensor of the shape and dtype of `td_error`, written in closed
+    form (no autograd) and not tracking gradients. `td_error` is a float tensor of any shape.
+    """
+    ### YOUR CODE HERE
+    # Differentiate huber(y - Q) with respect to Q by hand: inside [-1, 1] and outside it.
+    # Mind the sign: Q enters the TD error with a minus.
+    raise NotImplementedError("Exercise 11.3: write clipped_error_gradient")
+    ### END YOUR CODE

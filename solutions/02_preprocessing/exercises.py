@@ -1,0 +1,60 @@
+"""Chapter 2, preprocessing: your answers to the exercises.
+
+Write your code between `### YOUR CODE HERE` and `### END YOUR CODE`, replacing the
+`raise NotImplementedError(...)`; leave the rest of the file as it is. Grade your work from the
+repository root with `pytest -k ch02` (or `make grade CH=02`).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def to_grayscale(rgb: np.ndarray) -> np.ndarray:
+    """Exercise 2.1: the luminance of an RGB frame, Y = 0.299 R + 0.587 G + 0.114 B.
+
+    `rgb` is a uint8 array (height, width, 3) with the channels in the order red, green, blue (as ALE
+    returns them). Return a uint8 array (height, width), each value rounded to the nearest integer
+    (the grader accepts a difference of 1 for rounding). Do not modify `rgb`.
+    """
+    ### BEGIN SOLUTION
+    weights = np.array([0.299, 0.587, 0.114])
+    luminance = rgb.astype(np.float64) @ weights
+    return np.round(luminance).astype(np.uint8)
+    ### END SOLUTION
+
+
+def resize_frame(gray: np.ndarray, height: int = 84, width: int = 84) -> np.ndarray:
+    """Exercise 2.2: shrink a grayscale frame (H, W) to (height, width) with area interpolation.
+
+    `gray` is a uint8 array (H, W). Return a uint8 array of shape (height, width) computed with
+    `cv2.resize` and `interpolation=cv2.INTER_AREA` (each output pixel is the average of the input
+    pixels it covers). Do not modify `gray`.
+    """
+    ### BEGIN SOLUTION
+    return cv2.resize(gray, (width, height), interpolation=cv2.INTER_AREA)
+    ### END SOLUTION
+
+
+def push_frame(stack: np.ndarray, frame: np.ndarray) -> np.ndarray:
+    """Exercise 2.3: the next frame stack: drop the oldest frame, add `frame` as the newest.
+
+    `stack` is an array (k, H, W), oldest frame first (index 0) and newest last (index k - 1); `frame`
+    is an array (H, W). Return a NEW array (k, H, W) of the stack's dtype: frames 1 .. k-1 of `stack`
+    followed by `frame`. Leave `stack` and `frame` unchanged.
+    """
+    ### BEGIN SOLUTION
+    return np.concatenate([stack[1:], frame[np.newaxis]], axis=0)
+    ### END SOLUTION
+
+
+def reset_stack(frame: np.ndarray, history_length: int = 4) -> np.ndarray:
+    """Exercise 2.4: the first stack of a game: `history_length` copies of its first frame.
+
+    `frame` is an array (H, W). Return a new, writable array (history_length, H, W) of the frame's
+    dtype in which every entry equals `frame`. It must not share memory with `frame`.
+    """
+    ### BEGIN SOLUTION
+    return np.stack([frame.copy() for _ in range(history_length)], axis=0)
+    ### END SOLUTION

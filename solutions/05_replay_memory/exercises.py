@@ -1,0 +1,122 @@
+"""Chapter 5, replay memory: your answers to the exercises.
+
+Write your code between `### YOUR CODE HERE` and `### END YOUR CODE`, replacing the
+`raise NotImplementedError(...)`; leave the rest of the file as it is. Grade your work from the
+repository root with `pytest -k ch05` (or `make grade CH=05`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def empty_storage(capacity: int, frame_shape=(84, 84), frame_dtype=np.uint8) -> dict:
+    """The arrays of a replay memory of `capacity` transitions, one slot per transition (not an exercise).
+
+    Slot i holds one transition: the newest frame of the observation in which the action was taken,
+    the action, the clipped reward, and two flags. `end_before_oldest` is the episode_end flag of the
+    transition just before the oldest stored one (see Exercise 5.2); before anything is overwritten,
+    storage begins an episode, so it starts True.
+    """
+    return {
+        "frames": np.zeros((capacity, *frame_shape), dtype=frame_dtype),
+        "actions": np.zeros(capacity, dtype=np.uint8),
+        "rewards": np.zeros(capacity, dtype=np.float32),
+        "terminals": np.zeros(capacity, dtype=bool),
+        "episode_ends": np.zeros(capacity, dtype=bool),
+        "end_before_oldest": True,
+    }
+
+
+def memory_bytes(capacity: int, frame_shape=(84, 84), frame_dtype=np.uint8) -> int:
+    """Exercise 5.1: bytes needed by a replay memory of `capacity` transitions, one frame per transition.
+
+    Each transition stores one frame of shape `frame_shape` and dtype `frame_dtype`, one action (uint8,
+    1 byte), one reward (float32, 4 bytes), a terminal flag and an episode-end flag (bool, 1 byte each):
+    the arrays of `empty_storage`. Compute it without allocating anything. Returns an int.
+    """
+    ### BEGIN SOLUTION
+    frame_bytes = int(np.prod(frame_shape)) * np.dtype(frame_dtype).itemsize
+    return capacity * (frame_bytes + 1 + 4 + 1 + 1)
+    ### END SOLUTION
+
+
+def add_transition(storage: dict, cursor: int, size: int, frame: np.ndarray, action: int, reward: float,
+                   terminal: bool, episode_end: bool) -> tuple[int, int]:
+    """Exercise 5.2: write one transition at slot `cursor` of a circular buffer; return (cursor, size) after it.
+
+    `storage` is a dict made by `empty_storage(capacity, ...)`. `cursor` is the slot the next
+    transition goes to, `size` the number of transitions stored so far (at most capacity). Write
+    frame, action, reward, terminal and episode_end into the arrays at index `cursor`, in place (do not
+    replace the arrays). When the memory is already full, the slot about to be overwritten holds the
+    oldest transition; first copy its episode_end flag into storage["end_before_oldest"] (a bool).
+    Return the new (cursor, size): the cursor moves one slot on and wraps to 0 after the last slot;
+    size grows by one up to capacity.
+    """
+    ### BEGIN SOLUTION
+    capacity = len(storage["frames"])
+    if size == capacity:
+        storage["end_before_oldest"] = bool(storage["episode_ends"][cursor])
+    storage["frames"][cursor] = frame
+    storage["actions"][cursor] = action
+    storage["rewards"][cursor] = reward
+    storage["terminals"][cursor] = terminal
+    storage["episode_ends"][cursor] = episode_end
+    return (cursor + 1) % capacity, min(size + 1, capacity)
+    ### END SOLUTION
+
+
+def stack_slots(storage: dict, index: int, cursor: int, size: int, history_length: int = 4) -> np.ndarray:
+    """Exercise 5.3: the slots whose frames form the observation at slot `index`, oldest first.
+
+    `storage`, `cursor` and `size` describe a memory filled with `add_transition`; `index` is a stored
+    slot. The observation at `index` is the frames at index-history_length+1, ..., index-1, index,
+    going back around the ring (slot 0 follows slot capacity-1). A stack never reaches into another
+    episode: when the slot before the oldest one found so far ended an episode (episode_ends True),
+    repeat that oldest slot instead, as the frame stack does at the start of a game. Never step back
+    from the oldest stored slot either (slot 0 until the memory is full, then `cursor`): what came
+    before it is overwritten or was never written, so repeat it. Returns an integer numpy array of
+    shape (history_length,) with slot numbers in 0..capacity-1.
+    """
+    ### BEGIN SOLUTION
+    capacity = len(storage["episode_ends"])
+    oldest = cursor if size == capacity else 0
+    slots = [index]
+    for _ in range(history_length - 1):
+        first = slots[0]
+        previous = (first - 1) % capacity
+        if first == oldest or storage["episode_ends"][previous]:
+            slots.insert(0, first)  # the episode starts at `first` (or nothing older is stored)
+        else:
+            slots.insert(0, previous)
+    return np.array(slots)
+    ### END SOLUTION
+
+
+def is_valid_sample(storage: dict, index: int, cursor: int, size: int, history_length: int = 4) -> bool:
+    """Exercise 5.4: may the transition at slot `index` be sampled? Returns a bool.
+
+    `storage`, `cursor` and `size` describe a memory filled with `add_transition`; `index` is any slot
+    in 0..capacity-1. A slot is NOT valid when
+    - it was never written, or it is the newest slot: its next observation is not stored yet;
+    - it is a truncation (episode_ends True, terminals False): the game was reset after it, so its
+      next observation, which the target would need, was never stored;
+    - its stack would need frames from before the oldest stored slot, which are gone: this happens
+      when it is one of the history_length-1 oldest slots, unless an episode began inside its window,
+      i.e. unless storage["end_before_oldest"] is True or a slot from the oldest one up to index-1
+      ended an episode.
+    Every other slot is valid, terminal ones included.
+    """
+    ### BEGIN SOLUTION
+    capacity = len(storage["episode_ends"])
+    oldest = cursor if size == capacity else 0
+    age = (index - oldest) % capacity  # 0 for the oldest slot, size - 1 for the newest
+    if age >= size - 1:
+        return False  # never written, or the newest slot
+    if storage["episode_ends"][index] and not storage["terminals"][index]:
+        return False  # truncated
+    if age < history_length - 1:  # the window reaches back past the oldest slot
+        ends = [storage["episode_ends"][(oldest + a) % capacity] for a in range(age)]
+        return bool(storage["end_before_oldest"] or any(ends))
+    return True
+    ### END SOLUTION

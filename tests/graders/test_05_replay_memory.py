@@ -1,0 +1,356 @@
+"""Grader for Chapter 5 (replay memory): compares chapters/05_replay_memory/exercises.py with
+dqn_tutorial.replay_memory.ReplayMemory.
+
+Run it with `pytest -k ch05`; `pytest --impl=solutions -k ch05` grades the answers instead.
+
+The memory under test is always filled by `ReplayMemory` itself, with frames that encode their agent
+step in their pixels: a sampled stack can then be decoded into the exact steps (and slots) it was
+rebuilt from, and the learner's functions are compared with what the reference really samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from dqn_tutorial.atari import make_atari_env
+from dqn_tutorial.errors import UserError
+from dqn_tutorial.grading import assert_matches, assert_type, call, exercise, fail
+from dqn_tutorial.replay_memory import ReplayMemory
+
+SEED = 5
+SHAPE = (3, 5)  # small frames that encode their step; the real 84x84 frames come from Breakout
+KINDS = {"step": (False, False), "life lost": (True, False), "game over": (True, True), "truncated": (False, True)}
+
+
+def make_frame(step: int, shape=SHAPE) -> np.ndarray:
+    frame = np.full(shape, (step * 7) % 256, dtype=np.uint8)
+    frame[0, 0], frame[0, 1] = step % 256, step // 256
+    return frame
+
+
+def decode(stack: np.ndarray) -> list[int]:
+    """The agent steps of the frames of a stack (history, *SHAPE)."""
+    return [int(frame[0, 0]) + 256 * int(frame[0, 1]) for frame in stack]
+
+
+@pytest.fixture(scope="module")
+def breakout_game():
+    """300 agent steps of random play in real Breakout, with a 600-frame time limit (150 agent steps) so
+    that the run holds all three kinds of events: lost lives, a truncation (step 138) and a game over
+    (step 255). Per step: the newest frame of s_t, a_t, the clipped reward, terminal, episode_end."""
+    env = make_atari_env("Breakout", seed=SEED, max_episode_frames=600)
+    observation, _ = env.reset()
+    rng = np.random.default_rng(SEED)
+    steps = []
+    for _ in range(300):
+        action = int(rng.integers(env.action_space.n))
+        next_observation, reward, terminated, truncated, info = env.step(action)
+        terminal = bool(terminated or info.get("life_lost", False))
+        steps.append((np.array(observation[-1]), action, float(np.clip(reward, -1, 1)), terminal,
+                      bool(terminated or truncated)))
+        observation = next_observation
+        if terminated or truncated:
+            observation, _ = env.reset()
+    env.close()
+    return steps
+
+
+# ------------------------------------------------------------------------------------------------
+# 5.1 memory_bytes
+# ------------------------------------------------------------------------------------------------
+
+@exercise("5.1", "Bytes of a replay memory")
+def test_memory_bytes(ex):
+    cases = [
+        (1_000_000, (84, 84), np.uint8, "the papers' 1,000,000 transitions of 84x84 uint8 frames"),
+        (1, (84, 84), np.uint8, "a single transition"),
+        (400_000, (84, 84), np.uint8, "400,000 transitions"),
+        (50_000, (84, 84), np.uint8, "the 50,000 transitions of the replay start"),
+        (1_000_000, (84, 84), np.float32, "frames stored as float32 (4 bytes per pixel)"),
+        (1_000_000, (210, 160), np.uint8, "raw 210x160 grayscale screens"),
+        (100_000, (4,), np.float32, "CartPole: a vector of 4 float32 numbers per state"),
+    ]
+    rng = np.random.default_rng(SEED)
+    for _ in range(8):
+        cases.append((int(rng.integers(1, 2_000_000)), (84, 84), np.uint8, "a random capacity"))
+    for capacity, shape, dtype, why in cases:
+        inputs = f"capacity={capacity:,}, frame_shape={shape}, frame_dtype={np.dtype(dtype).name} ({why})"
+        expected = ReplayMemory.bytes_needed(capacity, shape, dtype)
+        got = call(ex, "memory_bytes", capacity, shape, dtype, inputs=inputs)
+        assert_matches(got, expected, what="memory_bytes", inputs=inputs,
+                       hint="one frame per transition (not a stack of history_length frames), plus the bytes of "
+                            "the action, the reward and the two flags; a frame has prod(frame_shape) pixels of "
+                            "np.dtype(frame_dtype).itemsize bytes each")
+
+
+# ------------------------------------------------------------------------------------------------
+# Layouts: sequences of steps with lost lives, game overs and truncations, in memories of every kind
+# ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Layout:
+    capacity: int
+    history: int
+    flags: list  # per step: (terminal, episode_end)
+    why: str
+
+
+def random_flags(rng: np.random.Generator, steps: int) -> list:
+    kinds = rng.choice(4, size=steps, p=[0.8, 0.08, 0.06, 0.06])
+    table = list(KINDS.values())
+    return [table[int(kind)] for kind in kinds]
+
+
+def layouts(breakout_game) -> list[Layout]:
+    at = lambda steps, kind, length: [KINDS[kind] if t in steps else KINDS["step"] for t in range(length)]  # noqa: E731
+    cases = [
+        Layout(20, 4, at({2}, "game over", 10), "game over at step 2, not full yet"),
+        Layout(20, 4, at({3}, "life lost", 12), "life lost at step 3 (the game goes on), not full yet"),
+        Layout(20, 4, [KINDS["life lost"] if t == 3 else KINDS["game over"] if t == 6 else KINDS["step"]
+                       for t in range(12)], "life lost at step 3, game over at step 6"),
+        Layout(20, 4, at({4}, "truncated", 9), "truncated by the time limit at step 4"),
+        Layout(12, 4, at({5}, "game over", 12), "exactly full (12 of 12 slots written), game over at step 5"),
+        Layout(20, 4, at(set(), "step", 53), "wrapped around (53 steps in 20 slots), no episode end"),
+        Layout(20, 4, at({32}, "game over", 53),
+               "wrapped around; the episode ended at step 32, whose slot is overwritten: step 33, the oldest "
+               "stored, starts an episode"),
+        Layout(20, 4, at({34}, "game over", 53), "wrapped around; game over at step 34, the second oldest"),
+        Layout(20, 4, at({51}, "game over", 53), "wrapped around; game over at step 51, just before the newest"),
+        Layout(20, 4, at({32}, "truncated", 53), "wrapped around; truncation at step 32 (overwritten)"),
+        Layout(10, 4, at({2, 3, 4}, "game over", 6), "three one-step episodes in a row"),
+    ]
+    rng = np.random.default_rng(SEED)
+    for capacity, history, steps in [(8, 4, 30), (12, 4, 12), (16, 4, 9), (20, 4, 77), (40, 4, 137),
+                                     (40, 4, 25), (30, 2, 95), (30, 1, 41), (9, 5, 31), (25, 3, 101)]:
+        cases.append(Layout(capacity, history, random_flags(rng, steps),
+                            f"random lost lives, game overs and truncations, {steps} steps"))
+    real = [(terminal, end) for _, _, _, terminal, end in breakout_game]
+    cases.append(Layout(40, 4, real[:150], "real Breakout flags, steps 0-149 (lost lives, a truncation at 138)"))
+    cases.append(Layout(40, 4, real, "real Breakout flags, 300 steps (lost lives, a truncation, a game over)"))
+    return cases
+
+
+def filled_memory(layout: Layout) -> ReplayMemory:
+    memory = ReplayMemory(layout.capacity, frame_shape=SHAPE, history_length=layout.history, seed=SEED)
+    for t, (terminal, episode_end) in enumerate(layout.flags):
+        memory.add(make_frame(t), t % 4, float((t % 3) - 1), terminal, episode_end)
+    return memory
+
+
+def storage_of(memory: ReplayMemory) -> tuple[dict, int, int]:
+    """The memory's arrays as the dict of `empty_storage` (one environment), with its cursor and size."""
+    state = memory.state_dict()
+    capacity, size = memory.capacity, len(memory)
+    storage = {
+        "frames": np.zeros((capacity, *SHAPE), dtype=np.uint8),
+        "actions": np.zeros(capacity, dtype=np.uint8),
+        "rewards": np.zeros(capacity, dtype=np.float32),
+        "terminals": np.zeros(capacity, dtype=bool),
+        "episode_ends": np.zeros(capacity, dtype=bool),
+        "end_before_oldest": bool(state["end_before_oldest"][0]),
+    }
+    for name in ("frames", "actions", "rewards", "terminals", "episode_ends"):
+        storage[name][:size] = state[name][:, 0]
+    return storage, state["steps"] % capacity, size
+
+
+def copy_of(storage: dict) -> dict:
+    return {name: value.copy() if isinstance(value, np.ndarray) else value for name, value in storage.items()}
+
+
+def describe_memory(layout: Layout, storage: dict, cursor: int, size: int) -> str:
+    capacity = layout.capacity
+    oldest = cursor if size == capacity else 0
+    ends = np.flatnonzero(storage["episode_ends"][:size] & storage["terminals"][:size]).tolist()
+    lives = np.flatnonzero(~storage["episode_ends"][:size] & storage["terminals"][:size]).tolist()
+    cuts = np.flatnonzero(storage["episode_ends"][:size] & ~storage["terminals"][:size]).tolist()
+    return (f"{layout.why}; capacity={capacity}, history_length={layout.history}, cursor={cursor}, size={size} "
+            f"(oldest slot {oldest}, newest slot {(cursor - 1) % capacity}); slots with a game over {ends}, a "
+            f"lost life {lives}, a truncation {cuts}; end_before_oldest={storage['end_before_oldest']}")
+
+
+def sampled_steps(memory: ReplayMemory, draws: int = 4000) -> dict[int, tuple[list[int], list[int]]]:
+    """step k -> (steps of the observation at k, steps of the next observation), for every k sampled."""
+    try:
+        batch = memory.sample(draws)
+    except UserError:  # nothing valid to sample
+        return {}
+    found = {}
+    for observation, next_observation in zip(batch.observations, batch.next_observations):
+        steps = decode(observation)
+        found[steps[-1]] = (steps, decode(next_observation))
+    return found
+
+
+# ------------------------------------------------------------------------------------------------
+# 5.2 add_transition
+# ------------------------------------------------------------------------------------------------
+
+def fresh_storage(capacity: int, shape) -> dict:
+    """Like empty_storage, but with a recognisable value (99) in every slot not written yet."""
+    return {
+        "frames": np.full((capacity, *shape), 99, dtype=np.uint8),
+        "actions": np.full(capacity, 99, dtype=np.uint8),
+        "rewards": np.full(capacity, 99, dtype=np.float32),
+        "terminals": np.zeros(capacity, dtype=bool),
+        "episode_ends": np.zeros(capacity, dtype=bool),
+        "end_before_oldest": True,
+    }
+
+
+def add_transition_runs(breakout_game):
+    """(capacity, shape, steps, why) with steps = [(frame, action, reward, terminal, episode_end)]."""
+    runs = []
+    flags = [KINDS["game over"] if t == 4 else KINDS["life lost"] if t == 7 else KINDS["step"] for t in range(13)]
+    runs.append((5, SHAPE, [(make_frame(t), t % 4, float((t % 3) - 1), *flags[t]) for t in range(13)],
+                 "capacity 5, 13 steps (wraps twice), game over at step 4, lost life at step 7"))
+    rng = np.random.default_rng(SEED)
+    for capacity, length in [(2, 9), (7, 30), (16, 40)]:
+        flags = random_flags(rng, length)
+        runs.append((capacity, SHAPE, [(make_frame(t), int(rng.integers(18)), float(rng.choice([-1.0, 0.0, 1.0])),
+                                        *flags[t]) for t in range(length)],
+                     f"capacity {capacity}, {length} steps with random flags and 18 actions"))
+    runs.append((50, (84, 84), breakout_game, "real Breakout frames (84x84 uint8), capacity 50, 300 steps"))
+    return runs
+
+
+@exercise("5.2", "Add a transition to a circular buffer")
+def test_add_transition(ex, breakout_game):
+    for capacity, shape, steps, why in add_transition_runs(breakout_game):
+        # (how the memory is written does not depend on the history length; a memory needs capacity > it)
+        memory = ReplayMemory(capacity, frame_shape=shape, history_length=min(4, capacity - 1), seed=SEED)
+        storage = fresh_storage(capacity, shape)
+        arrays = {name: value for name, value in storage.items() if isinstance(value, np.ndarray)}
+        cursor, size = 0, 0
+        for t, (frame, action, reward, terminal, episode_end) in enumerate(steps):
+            memory.add(frame, action, reward, terminal, episode_end)
+            state = memory.state_dict()
+            expected_cursor, expected_size = state["steps"] % capacity, len(memory)
+            full = " (the memory is full: this overwrites the oldest slot)" if size == capacity else ""
+            inputs = (f"{why}; step {t}: cursor={cursor}, size={size}{full}, action={action}, reward={reward}, "
+                      f"terminal={terminal}, episode_end={episode_end}")
+            got = call(ex, "add_transition", storage, cursor, size, frame.copy(), action, reward, terminal,
+                       episode_end, inputs=inputs)
+            assert_matches(got, (expected_cursor, expected_size), what="(cursor, size) returned by add_transition",
+                           inputs=inputs,
+                           hint="the cursor moves one slot on and goes back to 0 after the last slot, capacity - 1; "
+                                "size counts the transitions stored, and stops growing at capacity")
+            for name, array in arrays.items():
+                if storage.get(name) is not array:
+                    fail(f"add_transition replaced storage[{name!r}] instead of writing into it", inputs=inputs,
+                         expected="the same preallocated array, modified in place", got="another object",
+                         hint="assign into the array at one index (storage[name][cursor] = ...); allocating new "
+                              "arrays at every step would defeat the point of preallocating 7 GB once")
+                assert_matches(array[:expected_size], state[name][:, 0], what=f"storage[{name!r}] (the written slots)",
+                               inputs=inputs,
+                               hint="write each value at index `cursor` (the slot given, before moving it on), and "
+                                    "leave the other slots alone")
+                untouched = fresh_storage(capacity, shape)[name][expected_size:]
+                assert_matches(array[expected_size:], untouched, what=f"storage[{name!r}] (the slots not written yet)",
+                               inputs=inputs, hint="write only slot `cursor`: the later slots are not filled yet")
+            assert_type(storage.get("end_before_oldest"), (bool, np.bool_), what='storage["end_before_oldest"]',
+                        inputs=inputs, hint="store a bool, e.g. bool(storage['episode_ends'][cursor])")
+            assert_matches(storage["end_before_oldest"], bool(state["end_before_oldest"][0]),
+                           what='storage["end_before_oldest"]', inputs=inputs,
+                           hint="only once the memory is full, and before overwriting slot `cursor`, copy that "
+                                "slot's episode_end flag: it tells whether the new oldest slot starts an episode")
+            cursor, size = expected_cursor, expected_size
+
+
+# ------------------------------------------------------------------------------------------------
+# 5.3 stack_slots
+# ------------------------------------------------------------------------------------------------
+
+def stack_hint(got, expected: np.ndarray, storage: dict, oldest: int) -> str:
+    if isinstance(got, np.ndarray) and got.shape == expected.shape and np.array_equal(got[::-1], expected):
+        return "the slots go oldest first: index itself is the LAST entry"
+    first = int(expected[0])
+    if len(set(expected.tolist())) < len(expected) or first == oldest:
+        if first == oldest:
+            return (f"this stack reaches the oldest stored slot, {oldest} here (slot 0 until the memory is full, "
+                    "then `cursor`); never step back from it, what came before is overwritten or was never "
+                    "written: repeat it instead")
+        return (f"an episode starts at slot {first} (the slot before it has episode_ends True): from there on, "
+                "repeat that slot instead of reaching into the previous episode")
+    return ("walk back from `index` one slot at a time, around the ring ((slot - 1) % capacity), stopping only at "
+            "an episode end or at the oldest stored slot")
+
+
+@exercise("5.3", "Slots of a stacked observation")
+def test_stack_slots(ex, breakout_game):
+    for layout in layouts(breakout_game):
+        memory = filled_memory(layout)
+        storage, cursor, size = storage_of(memory)
+        oldest = cursor if size == layout.capacity else 0
+        for k, (observation, next_observation) in sorted(sampled_steps(memory).items()):
+            for step, steps, role in [(k, observation, "the observation"), (k + 1, next_observation,
+                                                                             "the next observation")]:
+                index = step % layout.capacity
+                expected = np.array([s % layout.capacity for s in steps], dtype=np.int64)
+                inputs = (f"index={index} ({role} of a sampled transition), "
+                          f"{describe_memory(layout, storage, cursor, size)}")
+                got = call(ex, "stack_slots", copy_of(storage), index, cursor, size, layout.history, inputs=inputs)
+                assert_matches(got, expected, what="stack_slots", inputs=inputs, check_dtype="kind",
+                               hint=stack_hint(got, expected, storage, oldest))
+
+
+# ------------------------------------------------------------------------------------------------
+# 5.4 is_valid_sample
+# ------------------------------------------------------------------------------------------------
+
+def validity_hint(storage: dict, index: int, cursor: int, size: int, history: int, expected: bool) -> str:
+    capacity = len(storage["episode_ends"])
+    oldest = cursor if size == capacity else 0
+    age = (index - oldest) % capacity
+    if not expected:
+        if age >= size:
+            return "this slot was never written"
+        if age == size - 1:
+            return "this is the newest slot: the next observation of its transition has not been stored yet"
+        if storage["episode_ends"][index] and not storage["terminals"][index]:
+            return ("this transition was truncated (episode end without terminal): its target would bootstrap from "
+                    "a next observation that was never stored")
+        return (f"slot {index} is among the history_length-1 oldest slots and no episode began inside its window "
+                "(end_before_oldest is False, no episode end from the oldest slot up to index-1): its stack would "
+                "need frames that are overwritten")
+    if storage["terminals"][index]:
+        return ("a terminal transition (lost life or game over) is valid: its target does not bootstrap, so it "
+                "needs no next observation; only truncations are excluded")
+    if age < history - 1:
+        return ("this slot is among the history_length-1 oldest ones, but an episode began inside its window "
+                "(end_before_oldest, or an episode end from the oldest slot up to index-1): its stack is padded "
+                "and complete, so it is valid")
+    return "an ordinary transition, not the newest, with its whole history stored, is valid"
+
+
+@exercise("5.4", "Which transitions can be sampled")
+def test_is_valid_sample(ex, breakout_game):
+    cases = layouts(breakout_game)
+    cases += [Layout(10, 4, [KINDS["step"]], "a single transition stored"),
+              Layout(10, 4, [KINDS["step"]] * 2, "two transitions stored"),
+              Layout(10, 4, [KINDS["truncated"]] * 3, "three truncated one-step episodes")]
+    for layout in cases:
+        memory = filled_memory(layout)
+        storage, cursor, size = storage_of(memory)
+        sampled = {k % layout.capacity for k in sampled_steps(memory)}
+        expected = np.array([slot in sampled for slot in range(layout.capacity)])
+        got = []
+        for index in range(layout.capacity):
+            inputs = f"index={index}, {describe_memory(layout, storage, cursor, size)}"
+            answer = call(ex, "is_valid_sample", copy_of(storage), index, cursor, size, layout.history,
+                          inputs=inputs)
+            assert_type(answer, (bool, np.bool_), what="is_valid_sample", inputs=inputs,
+                        hint="return True or False")
+            got.append(bool(answer))
+        got = np.array(got)
+        if not np.array_equal(got, expected):
+            index = int(np.flatnonzero(got != expected)[0])
+            wrong = np.flatnonzero(got != expected).tolist()
+            fail(f"is_valid_sample: slot {index} is {'valid' if expected[index] else 'NOT valid'}, you returned "
+                 f"{bool(got[index])}", inputs=describe_memory(layout, storage, cursor, size),
+                 expected=f"valid slots {np.flatnonzero(expected).tolist()}",
+                 got=f"valid slots {np.flatnonzero(got).tolist()} (wrong at slots {wrong})",
+                 hint=validity_hint(storage, index, cursor, size, layout.history, bool(expected[index])))

@@ -1,0 +1,317 @@
+"""Grader for Chapter 8 (the target network): compares chapters/08_target_network/exercises.py with
+dqn_tutorial.target_network (and dqn_tutorial.update.dqn_loss for the loss).
+
+Run it with `pytest -k ch08`; `pytest --impl=solutions -k ch08` grades the answers instead.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+
+from dqn_tutorial import target_network as reference
+from dqn_tutorial.atari import make_atari_env
+from dqn_tutorial.grading import assert_matches, assert_type, call, exercise, fail
+from dqn_tutorial.networks import DQN2013Network, MLPNetwork, NatureNetwork
+from dqn_tutorial.update import TensorBatch, dqn_loss
+
+SEED = 8
+
+
+# ------------------------------------------------------------------------------------------------
+# Shared inputs: real Breakout transitions, networks, and small helpers
+# ------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def breakout_batch():
+    """24 real transitions (s, a, r, s') from a random Breakout game, as tensors.
+
+    Breakout's points are rare in random play, so rewards are replaced by clipped rewards drawn from
+    {-1, 0, 1} and about a quarter of the transitions are marked terminal: every case then occurs.
+    """
+    env = make_atari_env("Breakout", seed=SEED)
+    rng = np.random.default_rng(SEED)
+    observation, _ = env.reset()
+    observations, actions, next_observations = [], [], []
+    for _ in range(24):
+        action = int(rng.integers(env.action_space.n))
+        next_observation, _, terminated, truncated, _ = env.step(action)
+        observations.append(np.array(observation))
+        actions.append(action)
+        next_observations.append(np.array(next_observation))
+        observation = next_observation
+        if terminated or truncated:
+            observation, _ = env.reset()
+    env.close()
+    return TensorBatch(
+        observations=torch.from_numpy(np.stack(observations)),
+        actions=torch.tensor(actions, dtype=torch.int64),
+        rewards=torch.from_numpy(rng.choice([-1.0, 0.0, 1.0], size=24).astype(np.float32)),
+        next_observations=torch.from_numpy(np.stack(next_observations)),
+        terminals=torch.from_numpy((rng.random(24) < 0.25).astype(np.float32)),
+    )
+
+
+def networks():
+    """(description, network): the two Atari networks and an MLP, seeded."""
+    torch.manual_seed(SEED)
+    return [("DQN2013Network(4 actions)", DQN2013Network(4)), ("NatureNetwork(18 actions)", NatureNetwork(18)),
+            ("MLPNetwork(3 actions, 5 inputs)", MLPNetwork(3, 5))]
+
+
+def example_input(network: torch.nn.Module, seed: int) -> torch.Tensor:
+    generator = torch.Generator().manual_seed(seed)
+    if isinstance(network, MLPNetwork):
+        return torch.randn(6, 5, generator=generator)
+    return torch.randint(0, 256, (3, 4, 84, 84), generator=generator, dtype=torch.uint8)
+
+
+def nudge(network: torch.nn.Module, seed: int, scale: float = 0.05) -> None:
+    """Move every parameter a little, in place (as an optimizer step would)."""
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for parameter in network.parameters():
+            parameter.add_(scale * torch.randn(parameter.shape, generator=generator))
+
+
+def shared_tensors(a: torch.nn.Module, b: torch.nn.Module) -> list[str]:
+    """Names of the parameters of `a` whose storage is also used by a parameter of `b`."""
+    pointers = {p.data_ptr() for p in b.parameters()}
+    return [name for name, p in a.named_parameters() if p.data_ptr() in pointers]
+
+
+def differing_entries(a: torch.nn.Module, b: torch.nn.Module) -> list[str]:
+    """state_dict entries that are not exactly equal (or missing)."""
+    sa, sb = a.state_dict(), b.state_dict()
+    return [name for name in sb if name not in sa or sa[name].shape != sb[name].shape or not torch.equal(sa[name], sb[name])]
+
+
+def random_batch(rng: np.random.Generator, size: int) -> TensorBatch:
+    """Random uint8 stacks for Atari networks (4 actions), with every reward and terminal case."""
+    frames = lambda: torch.from_numpy(rng.integers(0, 256, size=(size, 4, 84, 84), dtype=np.uint8))  # noqa: E731
+    return TensorBatch(frames(), torch.from_numpy(rng.integers(0, 4, size=size)),
+                       torch.from_numpy(rng.choice([-1.0, 0.0, 1.0], size=size).astype(np.float32)), frames(),
+                       torch.from_numpy((rng.random(size) < 0.3).astype(np.float32)))
+
+
+# ------------------------------------------------------------------------------------------------
+# 8.1 make_target_network
+# ------------------------------------------------------------------------------------------------
+
+@exercise("8.1", "A frozen copy of the online network")
+def test_make_target_network(ex):
+    for description, online in networks():
+        inputs = f"online = {description}"
+        x = example_input(online, SEED)
+        before = {name: p.detach().clone() for name, p in online.named_parameters()}
+        with torch.no_grad():
+            expected = online(x)
+        target = call(ex, "make_target_network", online, inputs=inputs)
+        assert_type(target, torch.nn.Module, what="make_target_network", inputs=inputs,
+                    hint="return the copy, a torch.nn.Module")
+        if target is online:
+            fail("make_target_network returned the online network itself, not a copy", inputs=inputs,
+                 expected="a new network object", got="the same object as `online`",
+                 hint="`target = online` only gives the same network a second name: every update of the online "
+                      "network would move the targets too")
+        shared = shared_tensors(target, online)
+        if shared:
+            fail("the copy shares parameter tensors with the online network", inputs=inputs,
+                 expected="parameters with storage of their own", got=f"shared: {', '.join(shared)}",
+                 hint="a shallow copy keeps pointing at the same weights; the copy needs tensors of its own")
+        with torch.no_grad():
+            got = target(x.clone())
+        assert_matches(got, expected, what="the copy's Q-values", inputs=inputs + ", a batch of inputs",
+                       atol=1e-6, rtol=1e-6, hint="the copy must start with exactly the online network's weights")
+        trainable = [name for name, p in target.named_parameters() if p.requires_grad]
+        if trainable:
+            fail("parameters of the copy still require gradients", inputs=inputs,
+                 expected="requires_grad False for every parameter of the copy",
+                 got=f"requires_grad True for: {', '.join(trainable)}",
+                 hint="the target network is never trained: turn off requires_grad on each of its parameters")
+        frozen = [name for name, p in online.named_parameters() if not p.requires_grad]
+        if frozen:
+            fail("make_target_network froze the online network", inputs=inputs,
+                 expected="the online network's parameters still require gradients",
+                 got=f"requires_grad False for: {', '.join(frozen)}",
+                 hint="freeze the parameters of the copy, not those of `online`")
+        changed = [name for name, p in online.named_parameters() if not torch.equal(p.detach(), before[name])]
+        if changed:
+            fail("make_target_network changed the online network's weights", inputs=inputs,
+                 got=f"changed: {', '.join(changed)}", hint="leave `online` as it is; only the copy is new")
+        # the online network learns on: the copy must not follow
+        nudge(online, SEED + 1)
+        with torch.no_grad():
+            after = target(x.clone())
+        assert_matches(after, expected, what="the copy's Q-values after the online network was updated",
+                       inputs=inputs + ", then every online weight moved a little", atol=1e-6, rtol=1e-6,
+                       hint="the copy must not change when the online network does: it needs weights of its own")
+
+
+# ------------------------------------------------------------------------------------------------
+# 8.2 td_targets_from_target
+# ------------------------------------------------------------------------------------------------
+
+@exercise("8.2", "TD targets from the target network")
+def test_td_targets_from_target(ex, breakout_batch):
+    torch.manual_seed(SEED)
+    online = DQN2013Network(4)
+    frozen = reference.make_target_network(online)
+    nudge(online, SEED + 2)
+    rng = np.random.default_rng(SEED)
+    cases = [(frozen, breakout_batch, 0.99, "a frozen DQN2013Network, 24 real Breakout transitions, gamma 0.99"),
+             (online, breakout_batch, 0.99, "the online DQN2013Network itself (2013: no target network; its "
+                                            "parameters require gradients), 24 real Breakout transitions"),
+             (frozen, breakout_batch, 0.5, "a frozen DQN2013Network, 24 real Breakout transitions, gamma 0.5")]
+    for size in [1, 5, 32]:
+        cases.append((frozen, random_batch(rng, size), 0.99,
+                      f"a frozen DQN2013Network, {size} random uint8 stacks, gamma 0.99"))
+    terminal = random_batch(rng, 6)
+    terminal.terminals = torch.ones(6)
+    cases.append((frozen, terminal, 0.99, "every transition terminal: the targets are the rewards"))
+    for network, batch, gamma, inputs in cases:
+        expected = reference.td_targets_from_target(network, batch.rewards, batch.next_observations,
+                                                    batch.terminals, gamma)
+        terminals = (f"terminals {batch.terminals[:8].tolist()}{' ...' if len(batch.terminals) > 8 else ''}")
+        got = call(ex, "td_targets_from_target", network, batch.rewards.clone(), batch.next_observations.clone(),
+                   batch.terminals.clone(), gamma, inputs=inputs)
+        assert_matches(got, expected, what="td_targets_from_target", inputs=f"{inputs}; {terminals}",
+                       atol=1e-5, rtol=1e-5,
+                       hint="y = r + gamma * max over actions of the target network's Q(s'), with no "
+                            "bootstrapping where the transition is terminal; the targets are labels: they carry "
+                            "no gradient, even when the network passed in is the online one")
+
+
+# ------------------------------------------------------------------------------------------------
+# 8.3 target_network_loss
+# ------------------------------------------------------------------------------------------------
+
+def reference_loss_and_grads(online, target, batch, gamma):
+    model = copy.deepcopy(online)
+    loss, _ = dqn_loss(model, model if target is online else target, batch, gamma, "mse")
+    loss.backward()
+    return loss, [p.grad.clone() for p in model.parameters()]
+
+
+@exercise("8.3", "The loss with a target network")
+def test_target_network_loss(ex, breakout_batch):
+    torch.manual_seed(SEED)
+    online = DQN2013Network(4)
+    unfrozen_copy = copy.deepcopy(online)          # a target whose parameters would accept gradients
+    nudge(online, SEED + 3)
+    rng = np.random.default_rng(SEED + 3)
+    cases = [(unfrozen_copy, breakout_batch, 0.99, "24 real Breakout transitions, target = an older copy of the "
+                                                   "online network whose parameters still require gradients"),
+             (online, breakout_batch, 0.99, "24 real Breakout transitions, target = the online network itself "
+                                            "(the 2013 agent)"),
+             (unfrozen_copy, random_batch(rng, 1), 0.99, "a batch of one random stack"),
+             (unfrozen_copy, random_batch(rng, 32), 0.9, "32 random stacks, gamma 0.9")]
+    for target, batch, gamma, inputs in cases:
+        expected, expected_grads = reference_loss_and_grads(online, target, batch, gamma)
+        online.zero_grad(set_to_none=True)
+        target.zero_grad(set_to_none=True)
+        got = call(ex, "target_network_loss", online, target, batch.observations.clone(), batch.actions.clone(),
+                   batch.rewards.clone(), batch.next_observations.clone(), batch.terminals.clone(), gamma,
+                   inputs=inputs)
+        assert_matches(got, expected, what="target_network_loss", inputs=inputs, atol=1e-5, rtol=1e-4,
+                       hint="the mean over the batch of 0.5 * (y - Q(s, a))^2, with y from the TARGET network and "
+                            "Q(s, a) from the online network, for the action taken")
+        got.backward()
+        if target is not online:
+            reached = [name for name, p in target.named_parameters() if p.grad is not None and p.grad.abs().sum() > 0]
+            if reached:
+                fail("backpropagating the loss sent gradients into the target network", inputs=inputs,
+                     expected="no gradient in any parameter of `target`",
+                     got=f"gradients in: {', '.join(reached[:4])}{' ...' if len(reached) > 4 else ''}",
+                     hint="the targets are labels: compute them without gradients (your td_targets_from_target)")
+        for (name, parameter), expected_grad in zip(online.named_parameters(), expected_grads):
+            grad = parameter.grad if parameter.grad is not None else torch.zeros_like(parameter)
+            assert_matches(grad, expected_grad, what=f"the gradient of the loss for online parameter {name}",
+                           inputs=inputs, atol=1e-5, rtol=1e-3,
+                           hint="only Q(s, a) of the online network should carry the gradient; if the target is "
+                                "the online network itself, the targets must still be computed without gradients")
+        online.zero_grad(set_to_none=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# 8.4 sync_target
+# ------------------------------------------------------------------------------------------------
+
+@exercise("8.4", "Synchronising the target network")
+def test_sync_target(ex):
+    for description, online in networks():
+        target = reference.make_target_network(online)
+        nudge(online, SEED + 4)                    # the online network has learned since the last sync
+        inputs = f"online = {description} updated since the copy was made, target = the older frozen copy"
+        online_before = copy.deepcopy(online.state_dict())
+        call(ex, "sync_target", target, online, inputs=inputs)
+        moved = [name for name, value in online.state_dict().items() if not torch.equal(value, online_before[name])]
+        if moved:
+            fail("sync_target changed the online network", inputs=inputs, got=f"changed: {', '.join(moved)}",
+                 hint="copy from `online` into `target`, not the other way round")
+        different = differing_entries(target, online)
+        if different:
+            fail("after sync_target the target network differs from the online network", inputs=inputs,
+                 expected="every weight and bias equal to the online network's",
+                 got=f"{len(different)} of {len(online.state_dict())} tensors differ: {', '.join(different)}",
+                 hint="copy every tensor of the online network (weights AND biases, of every layer) into the "
+                      "target object you were given (the caller keeps using that object)")
+        trainable = [name for name, p in target.named_parameters() if p.requires_grad]
+        if trainable:
+            fail("after sync_target, parameters of the target network require gradients", inputs=inputs,
+                 expected="requires_grad False for every parameter of the target",
+                 got=f"requires_grad True for: {', '.join(trainable)}",
+                 hint="copy the values into the target's own tensors; do not give it the online parameters")
+        shared = shared_tensors(target, online)
+        if shared:
+            fail("after sync_target, the target shares parameter tensors with the online network", inputs=inputs,
+                 expected="parameters with storage of their own", got=f"shared: {', '.join(shared)}",
+                 hint="copy the values; do not make the target point at the online network's tensors")
+        x = example_input(online, SEED)
+        with torch.no_grad():
+            expected = online(x)
+        nudge(online, SEED + 5)                    # learning goes on: the target must stay where it was
+        with torch.no_grad():
+            got = target(x)
+        assert_matches(got, expected, what="the target's Q-values after one more online update",
+                       inputs=inputs + ", synced, then the online network moved again", atol=1e-6, rtol=1e-6,
+                       hint="between two syncs the target network must not move")
+
+
+# ------------------------------------------------------------------------------------------------
+# 8.5 is_sync_step
+# ------------------------------------------------------------------------------------------------
+
+@exercise("8.5", "When to synchronise")
+def test_is_sync_step(ex):
+    cases = []
+    for step, why in [(1, "the first agent step"), (2_500, "2,500 agent steps = 10,000 frames"),
+                      (9_999, "one step before the first sync"), (10_000, "the first sync"),
+                      (10_001, "one step after"), (40_000, "40,000 agent steps = 10,000 updates of one per 4 steps"),
+                      (50_000_000, "the last step of a 50M-step run")]:
+        cases.append((step, 10_000, f"DeepMind's period, 10,000 agent steps: {why}"))
+    cases += [(step, 0, "sync_every = 0: never") for step in [1, 7, 10_000]]
+    cases += [(step, 1, "sync_every = 1: every step (the 2013 agent)") for step in [1, 2, 3]]
+    rng = np.random.default_rng(SEED)
+    for _ in range(12):
+        period = int(rng.integers(2, 5_000))
+        for step in [period - 1, period, period + 1, 3 * period, int(rng.integers(1, 20 * period))]:
+            cases.append((step, period, "a random period"))
+    for step, sync_every, why in cases:
+        inputs = f"step={step}, sync_every={sync_every} ({why})"
+        got = call(ex, "is_sync_step", step, sync_every, inputs=inputs)
+        expected = reference.should_sync(step, sync_every)
+        assert_matches(got, expected, what="is_sync_step", inputs=inputs,
+                       hint="both numbers count agent steps: no factor of 4 for frames or updates; the target "
+                            "is refreshed when step is a multiple of sync_every, and never when sync_every is 0")
+
+    # the whole schedule of the first 30,000 agent steps (120,000 frames)
+    synced = [step for step in range(1, 30_001) if call(ex, "is_sync_step", step, 10_000, inputs="steps 1 to 30,000")]
+    if synced != [10_000, 20_000, 30_000]:
+        fail("is_sync_step: wrong schedule over the first 30,000 agent steps", inputs="sync_every=10,000",
+             expected="syncs after steps [10000, 20000, 30000]",
+             got=f"{len(synced)} syncs, the first ones after steps {synced[:5]}",
+             hint="one sync every sync_every agent steps")
