@@ -23,6 +23,7 @@ from dqn_tutorial.environment import make_vector_env
 from dqn_tutorial.errors import UserError
 from dqn_tutorial.evaluation import evaluate
 from dqn_tutorial.exploration import linear_epsilon, select_actions
+from dqn_tutorial.frame_skipping import updates_due
 from dqn_tutorial.metrics import MetricsWriter
 from dqn_tutorial.networks import build_network
 from dqn_tutorial.optimizers import make_optimizer
@@ -161,8 +162,7 @@ class Trainer:
                 if self.step > config.learning_starts:
                     if self.step - config.num_envs <= config.learning_starts:
                         self.tick()  # start the learning-phase clock exactly here
-                    due = (self.step - config.learning_starts) // config.update_every - self.updates
-                    for _ in range(due):
+                    for _ in range(updates_due(self.step, config.learning_starts, config.update_every, self.updates)):
                         batch = batch_to_tensors(self.memory.sample(config.batch_size), self.device)
                         loss, q_mean = update_step(self.online, self.target, self.optimizer, batch, config.gamma, config.loss)
                         losses.append(loss)
