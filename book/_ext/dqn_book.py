@@ -90,23 +90,31 @@ def offer_notebook_download(app: Sphinx, pagename: str, templatename: str, conte
 
 
 # --- 4. execution cache -------------------------------------------------------------------------
-# A chapter's inputs: dqn_tutorial/, book/data/, its own folder (but not the notebook itself, which the
-# cache already tracks) and the solutions/ folders of every chapter it loads with load_exercises(...).
+# A chapter's inputs: dqn_tutorial/, its own folder (but not the notebook itself, which the cache
+# already tracks), the solutions/ folders of every chapter it loads with load_exercises(...), and the
+# files of book/data/ it names.
 # Two records of their digest are kept per chapter: the digest its cached execution ran under (a JSON
 # file next to the cache, written as soon as the chapter has executed, so a build that fails later
 # keeps the chapters it did run) and the digest it was last read under (in Sphinx's environment,
 # saved with it). A chapter is re-read when the second differs, re-executed when the first does.
 
+def files_under(root: Path) -> list[Path]:
+    if not root.is_dir():
+        return []
+    return [path for path in sorted(root.rglob("*")) if path.is_file() and "__pycache__" not in path.parts]
+
+
 def chapter_inputs(srcdir: Path, docname: str) -> list[Path]:
     notebook = srcdir / f"{docname}.md"
-    used = {notebook.parent.name, *LOAD_EXERCISES.findall(notebook.read_text(encoding="utf-8"))}
-    roots = [srcdir / "dqn_tutorial", srcdir / "book" / "data", notebook.parent]
-    roots += [srcdir / "solutions" / name for name in sorted(used)]
-    files = []
-    for root in roots:
-        if root.is_dir():
-            files += [path for path in sorted(root.rglob("*"))
-                      if path.is_file() and path != notebook and "__pycache__" not in path.parts]
+    source = notebook.read_text(encoding="utf-8")
+    used = {notebook.parent.name, *LOAD_EXERCISES.findall(source)}
+    files = files_under(srcdir / "dqn_tutorial") + [path for path in files_under(notebook.parent) if path != notebook]
+    for name in sorted(used):
+        files += files_under(srcdir / "solutions" / name)
+    # book/data/: the files the chapter names; all of them if it names none but reads the folder.
+    data = files_under(srcdir / "book" / "data")
+    named = [path for path in data if path.name in source]
+    files += named if named or "data" not in source else data
     return files
 
 
