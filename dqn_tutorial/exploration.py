@@ -40,12 +40,21 @@ def greedy_q_values(network: torch.nn.Module, observations: np.ndarray, device: 
 
 
 def select_actions(network, observations, epsilon: float, rng: np.random.Generator, device="cpu") -> np.ndarray:
-    """Epsilon-greedy actions for a batch of observations; skips the forward pass when every action is random."""
+    """Epsilon-greedy actions for a batch of observations, running the network only where needed.
+
+    The same distribution as `epsilon_greedy`: each row explores with probability epsilon (a uniform
+    action) and otherwise takes the argmax; the forward pass is skipped for the exploring rows, which
+    early in training is nearly all of them.
+    """
     observations = np.asarray(observations)
     batch = observations.shape[0]
+    actions = rng.integers(network_num_actions(network), size=batch).astype(np.int64)
     if epsilon >= 1.0:
-        return rng.integers(network_num_actions(network), size=batch).astype(np.int64)
-    return epsilon_greedy(greedy_q_values(network, observations, device), epsilon, rng)
+        return actions
+    exploit = ~(rng.random(batch) < epsilon)  # drawn in the same order as epsilon_greedy
+    if exploit.any():
+        actions[exploit] = greedy_q_values(network, observations[exploit], device).argmax(axis=1)
+    return actions
 
 
 def network_num_actions(network: torch.nn.Module) -> int:

@@ -1,6 +1,6 @@
 """Sphinx extension for this book (loaded by book/_config.yml, `local_extensions`).
 
-It does five small things that Jupyter Book 1.x does not do on its own:
+It does six small things that Jupyter Book 1.x does not do on its own:
 
 1. Runs the chapters against solutions/: sets DQN_TUTORIAL_IMPL=solutions when it is unset, so the
    kernels that execute the chapters load the reference answers (`make book` sets it too). It also
@@ -19,6 +19,7 @@ It does five small things that Jupyter Book 1.x does not do on its own:
    execution is dropped and the chapter is read (and so executed) again; other chapters are not.
 5. Removes the duplicate inline scripts that Jupyter Book 1.0.4 puts in every page (one of them is a
    JavaScript error in the browser console).
+6. Adds book/_static/ (the favicon and dqn_book.css: a click anywhere on a solution's title opens it).
 """
 
 from __future__ import annotations
@@ -203,7 +204,16 @@ def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, contex
     context["script_files"] = kept
 
 
+STATIC = Path(__file__).resolve().parent.parent / "_static"
+
+
+def add_static_files(app: Sphinx, config) -> None:
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", add_static_files)
+    app.add_css_file("dqn_book.css")
     app.connect("config-inited", set_implementation)
     app.connect("builder-inited", report_chapters)
     app.connect("builder-inited", drop_stale_executions, priority=900)
