@@ -17,7 +17,8 @@ environment step) and the same seeds. Results go under --out as three files:
     ablation_cartpole_runs.csv     variant, seed, final and best evaluation, updates, wall seconds
     ablation_cartpole.json         provenance: command, commit, machine, versions, configs, total wall time
 
-    python benchmarks/ablation.py                                 # 3 seeds x 5 variants x 20,000 steps
+    python benchmarks/ablation.py                                 # 3 seeds x 5 variants x 20,000 steps (make ablation)
+    python benchmarks/ablation.py --seeds 3 --steps 10000         # what book/data holds: about 7 min of CPU
     python benchmarks/ablation.py --seeds 5 --steps 40000         # longer and wider
     python benchmarks/ablation.py --seeds 1 --steps 3000 --out /tmp/ablation   # a quick smoke test
 
@@ -147,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=20_000, help="agent steps per run (default 20,000)")
     parser.add_argument("--out", type=Path, default=REPOSITORY / "book" / "data", help="folder for the data files")
     parser.add_argument("--only", nargs="*", default=None, help="run only these variants")
-    parser.add_argument("--eval-every", type=int, default=None, help="default: the preset's eval_every")
+    parser.add_argument("--eval-every", type=int, default=1_000,
+                        help="agent steps between evaluations (default 1,000; 0 = the preset's eval_every)")
     args = parser.parse_args(argv)
     if args.steps <= 0:
         parser.error("--steps must be positive")

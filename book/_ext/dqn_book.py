@@ -20,6 +20,8 @@ It does six small things that Jupyter Book 1.x does not do on its own:
 5. Removes the duplicate inline scripts that Jupyter Book 1.0.4 puts in every page (one of them is a
    JavaScript error in the browser console).
 6. Adds book/_static/ (the favicon and dqn_book.css: a click anywhere on a solution's title opens it).
+7. Drops the `### BEGIN SOLUTION` / `### END SOLUTION` marker lines from the code that the solution
+   dropdowns include from solutions/ (the graders' sync test needs them in the file, not the reader).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import re
 import shutil
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -204,6 +207,23 @@ def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, contex
     context["script_files"] = kept
 
 
+SOLUTION_MARKERS = {"### BEGIN SOLUTION", "### END SOLUTION"}
+
+
+def strip_solution_markers(app: Sphinx, doctree) -> None:
+    """doctree-read: literalinclude blocks from solutions/ lose their region marker lines."""
+    solutions = Path(app.srcdir).resolve() / "solutions"
+    for block in doctree.findall(nodes.literal_block):
+        source = block.get("source")
+        if not source or solutions not in Path(source).resolve().parents:
+            continue
+        text = block.astext()
+        kept = "\n".join(line for line in text.split("\n") if line.strip() not in SOLUTION_MARKERS)
+        if kept != text:
+            block.children = [nodes.Text(kept)]
+            block.rawsource = kept
+
+
 STATIC = Path(__file__).resolve().parent.parent / "_static"
 
 
@@ -219,6 +239,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", drop_stale_executions, priority=900)
     app.connect("env-get-outdated", outdated_chapters)
     app.connect("doctree-read", record_execution)
+    app.connect("doctree-read", strip_solution_markers)
     app.connect("env-get-updated", number_exercises_by_label, priority=900)
     app.connect("html-page-context", offer_notebook_download, priority=400)
     app.connect("html-page-context", drop_duplicate_scripts, priority=999)

@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     preset = get_preset("cartpole")
     if args.total_steps is not None:
         preset = preset.replace(total_steps=args.total_steps)
+    commit = git_commit()  # the code as it was when the runs started
     started = time.perf_counter()
     all_rows, per_seed = [], []
     with tempfile.TemporaryDirectory(prefix="cartpole_curve_") as root:
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
 
     header = [
         f"command: {command}",
-        f"commit: {git_commit()}",
+        f"commit: {commit}",
         f"machine: {machine()}",
         f"date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
         f"wall time: {wall:.0f} s for {len(args.seeds)} seeds, one after the other",

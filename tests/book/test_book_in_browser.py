@@ -20,6 +20,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 REPOSITORY = Path(__file__).resolve().parents[2]
+HTML = REPOSITORY / "book" / "_build" / "html"
 CHAPTERS = sorted(
     folder.name for folder in (REPOSITORY / "chapters").glob("[0-9][0-9]_*")
     if (folder / f"{folder.name}.md").is_file()
@@ -43,6 +44,8 @@ def wait_for(browser, script: str, what: str, timeout: float = 60.0):
 
 def open_page(browser, site: str, page: str) -> list[str]:
     """Load a page, wait until it and MathJax are done; return the console errors logged meanwhile."""
+    if not (HTML / f"{page}.html").is_file():
+        pytest.fail(f"{page}.html is not in the built book: run `make book`", pytrace=False)
     browser.get_log("browser")  # drop what earlier pages logged
     browser.get(urljoin(site, f"{page}.html"))
     wait_for(browser, "document.readyState === 'complete'", f"{page} to load")
@@ -148,6 +151,7 @@ def test_exercises_show_and_solutions_open(browser, site, chapter, screenshots):
             time.sleep(0.1)
         assert code[0].is_displayed(), f"{chapter}: clicking '{title.text}' did not open the solution"
         assert "def " in code[0].text or "class " in code[0].text, f"{chapter}: the opened solution shows no code"
+        assert "### BEGIN SOLUTION" not in code[0].text, f"{chapter}: the solution shows its region markers"
     if solutions:
         browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", solutions[0])
         time.sleep(0.5)
