@@ -58,6 +58,11 @@ def select_actions(network, observations, epsilon: float, rng: np.random.Generat
 
 
 def network_num_actions(network: torch.nn.Module) -> int:
-    """Actions = size of the last linear layer's output."""
-    last = [m for m in network.modules() if isinstance(m, torch.nn.Linear)][-1]
-    return last.out_features
+    """Actions = the network's `num_actions` attribute if it has one, else its last linear layer's outputs."""
+    count = getattr(network, "num_actions", None)
+    if count is not None:
+        return int(count)
+    linear = [m for m in network.modules() if isinstance(m, torch.nn.Linear)]
+    if not linear:
+        raise ValueError("cannot tell how many actions this network has: give it a `num_actions` attribute")
+    return linear[-1].out_features

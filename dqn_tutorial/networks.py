@@ -18,6 +18,7 @@ class DQN2013Network(nn.Module):
 
     def __init__(self, num_actions: int, history_length: int = 4):
         super().__init__()
+        self.num_actions = num_actions
         self.features = nn.Sequential(
             nn.Conv2d(history_length, 16, kernel_size=8, stride=4), nn.ReLU(),   # 84 -> 20
             nn.Conv2d(16, 32, kernel_size=4, stride=2), nn.ReLU(),               # 20 -> 9
@@ -34,6 +35,7 @@ class NatureNetwork(nn.Module):
 
     def __init__(self, num_actions: int, history_length: int = 4):
         super().__init__()
+        self.num_actions = num_actions
         self.features = nn.Sequential(
             nn.Conv2d(history_length, 32, kernel_size=8, stride=4), nn.ReLU(),  # 84 -> 20
             nn.Conv2d(32, 64, kernel_size=4, stride=2), nn.ReLU(),              # 20 -> 9
@@ -51,6 +53,7 @@ class MLPNetwork(nn.Module):
 
     def __init__(self, num_actions: int, observation_size: int, hidden_size: int = 256):
         super().__init__()
+        self.num_actions = num_actions
         self.layers = nn.Sequential(
             nn.Linear(observation_size, hidden_size), nn.ReLU(),
             nn.Linear(hidden_size, hidden_size), nn.ReLU(),

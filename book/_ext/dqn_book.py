@@ -1,6 +1,6 @@
 """Sphinx extension for this book (loaded by book/_config.yml, `local_extensions`).
 
-It does six small things that Jupyter Book 1.x does not do on its own:
+It does seven small things that Jupyter Book 1.x does not do on its own:
 
 1. Runs the chapters against solutions/: sets DQN_TUTORIAL_IMPL=solutions when it is unset, so the
    kernels that execute the chapters load the reference answers (`make book` sets it too). It also
@@ -14,9 +14,10 @@ It does six small things that Jupyter Book 1.x does not do on its own:
    download menu only when a launch button (Binder, Colab, ...) is configured; here the executed
    notebook that MyST-NB writes is copied next to the page's sources and the entry is always added.
 4. Keeps the execution cache honest. The cache only looks at a notebook's own code cells, so a
-   change to the answers it runs (solutions/), to dqn_tutorial/ or to book/data/ would otherwise
-   leave old outputs in place. When a chapter's inputs changed since it was executed, its cached
-   execution is dropped and the chapter is read (and so executed) again; other chapters are not.
+   change to the answers it runs (solutions/), to dqn_tutorial/ or to the book/data/ files it reads
+   would otherwise leave old outputs in place. When a chapter's inputs changed since it was executed,
+   its cached execution is dropped and the chapter is read (and so executed) again; the other
+   chapters are not (a change to dqn_tutorial/ re-runs them all).
 5. Removes the duplicate inline scripts that Jupyter Book 1.0.4 puts in every page (one of them is a
    JavaScript error in the browser console).
 6. Adds book/_static/ (the favicon and dqn_book.css: a click anywhere on a solution's title opens it).
@@ -39,12 +40,14 @@ from sphinx.util import logging
 
 LOGGER = logging.getLogger(__name__)
 
-CHAPTER_DOCNAME = re.compile(r"chapters/(\d\d)_[^/]+/\1_[^/]+")
 EXERCISE_LABEL = re.compile(r"ex-(\d+)-(\d+)")
-# What the chapters' code depends on besides their own cells.
+# How a chapter shows that it uses book/data/, and which chapters' exercises it loads.
+DATA_FOLDER = re.compile(r"""book/data|["']data["']""")
 LOAD_EXERCISES = re.compile(r"""load_exercises\(\s*["'](\d\d_\w+)["']""")
 INPUTS_RECORD = "dqn_book_executions.json"
 
+
+# --- 1. environment of the kernels --------------------------------------------------------------
 
 def set_implementation(app: Sphinx, config) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -115,10 +118,10 @@ def chapter_inputs(srcdir: Path, docname: str) -> list[Path]:
     files = files_under(srcdir / "dqn_tutorial") + [path for path in files_under(notebook.parent) if path != notebook]
     for name in sorted(used):
         files += files_under(srcdir / "solutions" / name)
-    # book/data/: the files the chapter names; all of them if it names none but reads the folder.
+    # book/data/: the files the chapter names; all of them if it names none but uses the folder.
     data = files_under(srcdir / "book" / "data")
     named = [path for path in data if path.name in source]
-    files += named if named or "data" not in source else data
+    files += named if named or not DATA_FOLDER.search(source) else data
     return files
 
 
@@ -189,7 +192,7 @@ def record_execution(app: Sphinx, doctree) -> None:
     executed_under_path(app).write_text(json.dumps(executed_under, indent=1, sort_keys=True) + "\n")
 
 
-# --- 5. page assets -----------------------------------------------------------------------------
+# --- 5.-7. pages ------------------------------------------------------------------------------
 
 def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Jupyter Book 1.0.4 with Sphinx 7.4 adds the inline scripts of sphinx-togglebutton and sphinx-thebe

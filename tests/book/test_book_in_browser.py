@@ -25,8 +25,9 @@ CHAPTERS = sorted(
     folder.name for folder in (REPOSITORY / "chapters").glob("[0-9][0-9]_*")
     if (folder / f"{folder.name}.md").is_file()
 )
-FRONT_MATTER = ["book/intro", "book/how_to_use", "book/setup", "book/grading", "book/references"]
-PAGES = FRONT_MATTER + [f"chapters/{name}/{name}" for name in CHAPTERS]
+# In the order of book/_toc.yml.
+PAGES = (["book/intro", "book/how_to_use", "book/setup", "book/grading"]
+         + [f"chapters/{name}/{name}" for name in CHAPTERS] + ["book/references"])
 FINAL_CHAPTER = "12_breakout_run"
 
 
@@ -113,7 +114,7 @@ def test_page_loads_cleanly(browser, site, page, html_root, screenshots):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_has_math_and_figures_where_its_source_does(browser, site, chapter):
+def test_chapter_has_math_and_figures_where_its_source_does(browser, site, chapter, screenshots):
     source = (REPOSITORY / "chapters" / chapter / f"{chapter}.md").read_text()
     open_page(browser, site, f"chapters/{chapter}/{chapter}")
     if "$" in source:
@@ -124,6 +125,9 @@ def test_chapter_has_math_and_figures_where_its_source_does(browser, site, chapt
         gifs = [img for img in browser.find_elements(By.CSS_SELECTOR, "article img")
                 if urlparse(img.get_attribute("src")).path.lower().endswith(".gif")]
         assert gifs, f"{chapter}: the agent's video (a GIF) is not on the page"
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", gifs[0])
+        time.sleep(0.5)
+        browser.save_screenshot(str(screenshots / f"{chapter}-video.png"))
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

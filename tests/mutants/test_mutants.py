@@ -53,6 +53,8 @@ def run_graders(chapter: str, impl: str, report: Path) -> dict:
     command = [sys.executable, "-m", "pytest", str(grader_path(chapter).relative_to(REPOSITORY)), f"--impl={impl}",
                "-q", "-p", "no:cacheprovider", f"--grading-report={report}"]
     env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
+    # Chapters run side by side: one math thread each, or their thread pools fight over the cores.
+    env.setdefault("OMP_NUM_THREADS", "1")
     try:
         done = subprocess.run(command, cwd=REPOSITORY, env=env, capture_output=True, text=True,
                               timeout=CHAPTER_TIME_LIMIT)

@@ -14,6 +14,7 @@ class ConstantNetwork(torch.nn.Module):
 
     def __init__(self, action: int, num_actions: int = 4):
         super().__init__()
+        self.num_actions = num_actions
         self.bias = torch.nn.Parameter(torch.zeros(num_actions))
         with torch.no_grad():
             self.bias[action] = 1.0
