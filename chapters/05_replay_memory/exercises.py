@@ -1,7 +1,7 @@
 """Chapter 5, replay memory: your answers to the exercises.
 
 Write your code between `### YOUR CODE HERE` and `### END YOUR CODE`, replacing the
-`raise NotImplementedError(...)`; leave the rest of the file as it is. Grade your work from the
+placeholder line that raises; leave the rest of the file as it is. Grade your work from the
 repository root with `pytest -k ch05` (or `make grade CH=05`).
 """
 

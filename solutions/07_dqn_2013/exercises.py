@@ -1,7 +1,7 @@
 """Chapter 7, the 2013 DQN assembled: your answers to the exercises.
 
 Write your code between `### YOUR CODE HERE` and `### END YOUR CODE`, replacing the
-`raise NotImplementedError(...)`; leave the rest of the file as it is. Grade your work from the
+placeholder line that raises; leave the rest of the file as it is. Grade your work from the
 repository root with `pytest -k ch07` (or `make grade CH=07`).
 """
 
