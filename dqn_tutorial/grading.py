@@ -630,3 +630,24 @@ def chapter_mutants(chapter: str) -> list[MutantInfo]:
     """Every mutant of a chapter, sorted by name (files starting with '_' are ignored)."""
     folder = MUTANTS_DIRECTORY / chapter
     return [read_mutant(path) for path in sorted(folder.glob("*.py")) if not path.name.startswith("_")]
+
+
+def real_breakout_stacks(seed: int, steps: int, every: int) -> np.ndarray:
+    """Real (4, 84, 84) uint8 stacks from a random game of Breakout: one every `every` agent steps.
+
+    Graders feed these to learner code so that it is judged on what the agent really sees.
+    """
+    from dqn_tutorial.atari import make_atari_env
+
+    env = make_atari_env("Breakout", seed=seed)
+    observation, _ = env.reset()
+    rng = np.random.default_rng(seed)
+    stacks = []
+    for step in range(steps):
+        observation, _, terminated, truncated, _ = env.step(int(rng.integers(env.action_space.n)))
+        if step % every == every - 1:
+            stacks.append(np.array(observation))
+        if terminated or truncated:
+            observation, _ = env.reset()
+    env.close()
+    return np.stack(stacks)

@@ -11,8 +11,7 @@ import pytest
 import torch
 
 from dqn_tutorial import q_learning as reference
-from dqn_tutorial.atari import make_atari_env
-from dqn_tutorial.grading import assert_matches, call, exercise, fail
+from dqn_tutorial.grading import assert_matches, call, exercise, fail, real_breakout_stacks
 from dqn_tutorial.networks import DQN2013Network
 
 SEED = 3
@@ -81,18 +80,7 @@ def test_tabular_q_update(ex):
 @pytest.fixture(scope="module")
 def breakout_stacks():
     """Eight real (4, 84, 84) uint8 stacks from a random game of Breakout, as one batch (8, 4, 84, 84)."""
-    env = make_atari_env("Breakout", seed=SEED)
-    observation, _ = env.reset()
-    rng = np.random.default_rng(SEED)
-    stacks = []
-    for step in range(80):
-        observation, _, terminated, truncated, _ = env.step(int(rng.integers(env.action_space.n)))
-        if step % 10 == 9:
-            stacks.append(np.array(observation))
-        if terminated or truncated:
-            observation, _ = env.reset()
-    env.close()
-    return np.stack(stacks)
+    return real_breakout_stacks(SEED, steps=80, every=10)
 
 
 def real_q_values(stacks: np.ndarray) -> torch.Tensor:

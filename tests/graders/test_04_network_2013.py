@@ -14,8 +14,7 @@ import torch
 from torch import nn
 
 from dqn_tutorial import networks as reference
-from dqn_tutorial.atari import make_atari_env
-from dqn_tutorial.grading import assert_matches, assert_type, call, exercise, fail
+from dqn_tutorial.grading import assert_matches, assert_type, call, exercise, fail, real_breakout_stacks
 from dqn_tutorial.target_network import make_target_network
 
 SEED = 4
@@ -55,18 +54,7 @@ def test_conv_output_size(ex):
 @pytest.fixture(scope="module")
 def breakout_stacks():
     """Eight real (4, 84, 84) uint8 stacks from a random game of Breakout, as one batch (8, 4, 84, 84)."""
-    env = make_atari_env("Breakout", seed=SEED)
-    observation, _ = env.reset()
-    rng = np.random.default_rng(SEED)
-    stacks = []
-    for step in range(120):
-        observation, _, terminated, truncated, _ = env.step(int(rng.integers(env.action_space.n)))
-        if step % 15 == 14:
-            stacks.append(np.array(observation))
-        if terminated or truncated:
-            observation, _ = env.reset()
-    env.close()
-    return np.stack(stacks)
+    return real_breakout_stacks(SEED, steps=120, every=15)
 
 
 def _forward(network: nn.Module, frames: torch.Tensor) -> torch.Tensor:
