@@ -65,6 +65,8 @@ class Config:
     seed: int = 0
     device: str = "auto"                     # auto | cpu | cuda
     num_threads: int = 0                     # PyTorch CPU threads; 0 = PyTorch's default (all cores)
+    engine: str = "plain"                    # "plain": the loop of Chapters 7-12; "fast": Chapter 12's fast path
+    env_threads: int = 0                     # fast engine: C++ emulator threads; 0 = ale-py's default
 
     def validate(self) -> "Config":
         positive = ["frame_skip", "history_length", "num_envs", "batch_size", "update_every", "replay_capacity",
@@ -73,7 +75,7 @@ class Config:
         for name in positive:
             if getattr(self, name) <= 0:
                 raise UserError(f"{name} must be positive, got {getattr(self, name)}")
-        for name in ["noop_max", "num_threads", "learning_starts", "epsilon_decay_steps", "target_sync_every"]:
+        for name in ["noop_max", "num_threads", "env_threads", "learning_starts", "epsilon_decay_steps", "target_sync_every"]:
             if getattr(self, name) < 0:
                 raise UserError(f"{name} must be zero or positive, got {getattr(self, name)}")
         for name in ["epsilon_start", "epsilon_end", "eval_epsilon", "sticky_action_probability"]:
@@ -91,6 +93,10 @@ class Config:
             raise UserError(f"network must be 'dqn2013', 'nature' or 'mlp', got {self.network!r}")
         if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
             raise UserError(f"device must be auto, cpu or cuda, got {self.device!r}")
+        if self.engine not in ("plain", "fast"):
+            raise UserError(f"engine must be 'plain' or 'fast', got {self.engine!r}")
+        if self.engine == "fast" and not self.is_atari:
+            raise UserError(f"the fast engine runs Atari games only; {self.env_id} needs engine 'plain'")
         if self.replay_capacity % self.num_envs:
             raise UserError(f"replay_capacity ({self.replay_capacity}) must be a multiple of num_envs ({self.num_envs})")
         if self.batch_size > self.replay_capacity:

@@ -60,3 +60,33 @@ def evaluate(network: torch.nn.Module, config: Config, episodes: int, seed: int,
         env.close()
         network.train(was_training)
     return EvaluationResult(returns, lengths)
+
+
+def evaluate_in_parallel(network: torch.nn.Module, config: Config, episodes: int, seed: int,
+                         epsilon: float | None = None, device: str | torch.device = "cpu") -> EvaluationResult:
+    """The same protocol with `episodes` games played at once, one per C++ emulator (the fast engine's).
+
+    Each emulator's first game is scored and later ones are ignored, so short games are not favoured
+    (taking the first `episodes` games to finish among many would be). One batched forward per step.
+    """
+    from dqn_tutorial.vector_atari import VectorAtari, greedy_or_random
+
+    epsilon = config.eval_epsilon if epsilon is None else epsilon
+    envs = VectorAtari(config, episodes, seed=seed, device=device, evaluation=True, num_threads=config.env_threads)
+    rng = np.random.default_rng(seed)
+    was_training = network.training
+    network.eval()
+    totals, lengths = np.zeros(episodes), np.zeros(episodes, dtype=np.int64)
+    finished = np.zeros(episodes, dtype=bool)
+    try:
+        stacks = envs.reset()
+        while not finished.all():
+            _, stacks, rewards, terminated, truncated, _ = envs.step(greedy_or_random(network, stacks, epsilon, rng))
+            playing = ~finished
+            totals[playing] += rewards[playing]
+            lengths[playing] += 1
+            finished |= terminated | truncated
+    finally:
+        envs.close()
+        network.train(was_training)
+    return EvaluationResult([float(total) for total in totals], [int(n) for n in lengths])

@@ -53,10 +53,14 @@ class DeepMindRMSprop(torch.optim.Optimizer):
         return loss
 
 
-def make_optimizer(name: str, parameters, lr: float) -> torch.optim.Optimizer:
-    """'rmsprop' (the paper's, as DeepMind ran it) or 'adam' (eps = 1.5e-4 as in Rainbow/Dopamine)."""
+def make_optimizer(name: str, parameters, lr: float, capturable: bool = False) -> torch.optim.Optimizer:
+    """'rmsprop' (the paper's, as DeepMind ran it) or 'adam' (eps = 1.5e-4 as in Rainbow/Dopamine).
+
+    `capturable` lets Adam's step be recorded in a CUDA graph (its step count then stays on the GPU);
+    DeepMindRMSprop has no host-side state and is always capturable.
+    """
     if name == "rmsprop":
         return DeepMindRMSprop(parameters, lr=lr)
     if name == "adam":
-        return torch.optim.Adam(parameters, lr=lr, eps=1.5e-4)
+        return torch.optim.Adam(parameters, lr=lr, eps=1.5e-4, capturable=capturable)
     raise UserError(f"unknown optimizer {name!r}: choose 'rmsprop' or 'adam'")

@@ -52,6 +52,13 @@ def _positive_int(value, name: str) -> int:
     return int(value)
 
 
+def _is_float(dtype) -> bool:
+    """For numpy and torch dtypes alike."""
+    if hasattr(dtype, "is_floating_point"):
+        return bool(dtype.is_floating_point)
+    return np.dtype(dtype).kind == "f"
+
+
 def _frame_shape(frame_shape) -> tuple[int, ...]:
     if isinstance(frame_shape, (int, np.integer)):
         frame_shape = (frame_shape,)
@@ -103,7 +110,7 @@ class ReplayMemory:
         # np.empty/np.zeros reserve address space only: the OS commits a page when it is first written,
         # so a fresh 1M memory costs almost nothing until it fills up.
         slots, envs = self._slots, num_envs
-        self._frames = np.empty((slots, envs, *self.frame_shape), dtype=self.frame_dtype)
+        self._frames = self._allocate_frames(slots, envs)
         self._actions = np.zeros((slots, envs), dtype=ACTION_DTYPE)
         self._rewards = np.zeros((slots, envs), dtype=REWARD_DTYPE)
         self._terminals = np.zeros((slots, envs), dtype=bool)
@@ -115,6 +122,10 @@ class ReplayMemory:
         # episode (then their stacks are complete). Before any wrap, storage begins an episode: True.
         self._end_before_oldest = np.ones(envs, dtype=bool)
         self._action_limit = np.iinfo(ACTION_DTYPE).max
+
+    def _allocate_frames(self, slots: int, envs: int):
+        """Frame storage, (slots, envs, *frame_shape); DeviceReplayMemory keeps it on a GPU instead."""
+        return np.empty((slots, envs, *self.frame_shape), dtype=self.frame_dtype)
 
     # ------------------------------------------------------------------ sizes
     def __len__(self) -> int:
@@ -144,13 +155,13 @@ class ReplayMemory:
         this step (game over or time-limit truncation).
         """
         envs = self.num_envs
-        frame = np.asarray(frame)
+        frame = self._as_frame(frame)
         expected = self.frame_shape if envs == 1 else (envs, *self.frame_shape)
-        if envs == 1 and frame.shape == (1, *self.frame_shape):
+        if envs == 1 and tuple(frame.shape) == (1, *self.frame_shape):
             frame = frame[0]  # a vector env with one emulator: accept its leading dimension too
-        if frame.shape != expected:
-            raise UserError(f"frame must have shape {expected}, got {frame.shape}")
-        if frame.dtype.kind == "f" and self.frame_dtype.kind != "f":
+        if tuple(frame.shape) != expected:
+            raise UserError(f"frame must have shape {expected}, got {tuple(frame.shape)}")
+        if _is_float(frame.dtype) and self.frame_dtype.kind != "f":
             raise UserError(f"frame has dtype {frame.dtype} but the memory stores {self.frame_dtype}")
         if envs == 1:
             action = np.asarray(action).reshape(-1)
@@ -180,6 +191,10 @@ class ReplayMemory:
         self._terminals[slot] = terminal
         self._episode_ends[slot] = episode_end
         self._steps += 1
+
+    def _as_frame(self, frame):
+        """The frame(s) in the storage's array type (numpy here; a device tensor in DeviceReplayMemory)."""
+        return np.asarray(frame)
 
     def mark_episode_end(self) -> None:
         """Close the episodes in progress, e.g. when resuming from a checkpoint with fresh games.
@@ -238,6 +253,24 @@ class ReplayMemory:
 
     def sample(self, batch_size: int) -> Batch:
         """A uniform random minibatch (with replacement) of valid transitions."""
+        frame_index, slot, env = self.sample_indices(batch_size)
+        stacks = self._frames[frame_index, env[:, None]]  # one gather for both stacks: (2, B, history, *frame)
+        return Batch(
+            observations=stacks[0],
+            actions=self._actions[slot, env].astype(np.int64),
+            rewards=self._rewards[slot, env].astype(np.float32),
+            next_observations=stacks[1],
+            terminals=self._terminals[slot, env].astype(np.float32),
+        )
+
+    def sample_indices(self, batch_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where a uniform random minibatch of valid transitions lies in the storage.
+
+        Returns (frame_index, slot, env): frame_index (2, B, history) holds the slots of the frames of
+        the observations [0] and next observations [1], oldest first; slot (B,) and env (B,) locate
+        each transition's action, reward and terminal flag. `sample` gathers from them on the host,
+        DeviceReplayMemory on the GPU: both draw the same transitions from the same RNG state.
+        """
         batch_size = _positive_int(batch_size, "batch_size")
         if self._steps < 2:
             raise UserError(
@@ -275,17 +308,10 @@ class ReplayMemory:
         k = np.concatenate(kept_k)[:batch_size]
         env = np.concatenate(kept_env)[:batch_size]
 
-        slot = k % self._slots
-        # One gather for both stacks: a single output allocation is several times faster than two.
+        # Both stacks in one index array, so the caller gathers them in one go (a single output
+        # allocation is several times faster than two).
         steps = np.stack([self._stack_steps(k, env, oldest), self._stack_steps(k + 1, env, oldest)])
-        stacks = self._frames[steps % self._slots, env[:, None]]  # (2, B, history, *frame_shape)
-        return Batch(
-            observations=stacks[0],
-            actions=self._actions[slot, env].astype(np.int64),
-            rewards=self._rewards[slot, env].astype(np.float32),
-            next_observations=stacks[1],
-            terminals=self._terminals[slot, env].astype(np.float32),
-        )
+        return steps % self._slots, k % self._slots, env
 
     # ------------------------------------------------------------------ checkpoints
     def _config(self) -> dict:

@@ -65,16 +65,12 @@ class Trainer:
         if config.num_threads:
             torch.set_num_threads(config.num_threads)
         seed_everything(config.seed)
-        self.envs = make_vector_env(config, config.seed)
-        observation_shape = self.envs.single_observation_space.shape
-        self.num_actions = int(self.envs.single_action_space.n)
+        observation_shape = self.make_envs()
         self.online = build_network(config.network, self.num_actions, observation_shape).to(self.device)
         self.target = make_target_network(self.online) if config.target_network else None
-        self.optimizer = make_optimizer(config.optimizer, self.online.parameters(), config.learning_rate)
-        self.memory = ReplayMemory(config.replay_capacity, frame_shape=observation_shape[1:],
-                                   history_length=observation_shape[0],
-                                   frame_dtype=self.envs.single_observation_space.dtype,
-                                   num_envs=config.num_envs, seed=config.seed)
+        self.optimizer = make_optimizer(config.optimizer, self.online.parameters(), config.learning_rate,
+                                        capturable=self.device.type == "cuda")
+        self.memory = self.make_memory(observation_shape)
         self.rng = np.random.default_rng(config.seed)
         self.step = 0              # agent steps taken (all emulators together)
         self.updates = 0           # SGD updates made
@@ -85,6 +81,76 @@ class Trainer:
         self.learning_steps = 0      # agent steps taken after learning started
         self.recent_returns: deque[float] = deque(maxlen=100)
         self.resumes = 0
+        self._losses: list[torch.Tensor] = []
+        self._q_means: list[torch.Tensor] = []
+
+    # ----- what the fast engine (fast_training.py) replaces -----
+    def make_envs(self) -> tuple[int, ...]:
+        """The training emulators; sets self.envs and self.num_actions, returns the observation shape."""
+        self.envs = make_vector_env(self.config, self.config.seed)
+        self.num_actions = int(self.envs.single_action_space.n)
+        return self.envs.single_observation_space.shape
+
+    def make_memory(self, observation_shape: tuple[int, ...]) -> ReplayMemory:
+        config = self.config
+        return ReplayMemory(config.replay_capacity, frame_shape=observation_shape[1:],
+                            history_length=observation_shape[0],
+                            frame_dtype=self.envs.single_observation_space.dtype,
+                            num_envs=config.num_envs, seed=config.seed)
+
+    def start_games(self) -> None:
+        self.observations, _ = self.envs.reset(seed=self.config.seed + 1000 * self.resumes)
+
+    def play_step(self, epsilon: float) -> None:
+        """One agent step on every emulator, stored in the replay memory."""
+        actions = select_actions(self.online, self.observations, epsilon, self.rng, self.device)
+        next_observations, rewards, terminated, truncated, infos = self.envs.step(actions)
+        life_lost = np.asarray(infos.get("life_lost", np.zeros(self.config.num_envs, bool)), bool)
+        self.store(self.observations[:, -1], actions, rewards, terminated, truncated, life_lost)
+        self.observations = next_observations
+
+    def learn(self) -> None:
+        """The SGD updates due after self.step agent steps, then the target sync if one is due."""
+        config = self.config
+        for _ in range(updates_due(self.step, config.learning_starts, config.update_every, self.updates)):
+            batch = batch_to_tensors(self.memory.sample(config.batch_size), self.device)
+            loss, q_mean = update_step(self.online, self.target, self.optimizer, batch, config.gamma, config.loss)
+            self._losses.append(loss)
+            self._q_means.append(q_mean)
+            self.updates += 1
+        self.sync_target_if_due()
+
+    def finish_learning(self) -> None:
+        """Called once the last agent step is taken (the fast engine has updates still to make here)."""
+
+    def take_learning_means(self) -> tuple[float, float]:
+        """Mean loss and Q(s, a) over the updates since the last log row."""
+        means = [float(torch.stack(values).mean()) if values else float("nan") for values in (self._losses, self._q_means)]
+        self._losses, self._q_means = [], []
+        return means[0], means[1]
+
+    # ----- shared by both engines -----
+    def store(self, frames, actions, rewards, terminated, truncated, life_lost) -> None:
+        """Write one agent step of every emulator to the memory and count finished games.
+
+        Rewards are clipped and a lost life made terminal for learning only; the returns logged are
+        the real scores of whole games.
+        """
+        config = self.config
+        learning_terminal = terminated | (life_lost & config.terminal_on_life_loss)
+        learning_reward = np.clip(rewards, -1.0, 1.0) if config.clip_rewards else rewards
+        self.memory.add(frames, actions, learning_reward, learning_terminal, terminated | truncated)
+        self.episode_returns += rewards
+        for index in np.flatnonzero(terminated | truncated):
+            self.recent_returns.append(float(self.episode_returns[index]))
+            self.episode_returns[index] = 0.0
+            self.episodes += 1
+
+    def sync_target_if_due(self) -> None:
+        """Copy the online weights into the target each time self.step crosses a multiple of target_sync_every."""
+        config = self.config
+        if self.target is not None and self.step // config.target_sync_every != (self.step - config.num_envs) // config.target_sync_every:
+            sync_target_network(self.target, self.online)
 
     # ----- persistence -----
     def state(self) -> dict:
@@ -130,11 +196,10 @@ class Trainer:
 
     # ----- the loop -----
     def run(self) -> dict:
-        config, envs = self.config, self.envs
+        config = self.config
         metrics = MetricsWriter(self.run_dir / "metrics.csv", tensorboard_dir=self.run_dir / "tensorboard")
-        observations, _ = envs.reset(seed=config.seed + 1000 * self.resumes)
-        episode_returns = np.zeros(config.num_envs)
-        losses, q_means = [], []
+        self.start_games()
+        self.episode_returns = np.zeros(config.num_envs)
         self._last_tick = (time.perf_counter(), self.step)
         bar = tqdm(total=config.total_steps, initial=self.step, unit="step", disable=not self.progress,
                    dynamic_ncols=True, smoothing=0.05)
@@ -144,37 +209,16 @@ class Trainer:
         try:
             while self.step < config.total_steps:
                 epsilon = epsilon_at(self.step, config)
-                actions = select_actions(self.online, observations, epsilon, self.rng, self.device)
-                next_observations, rewards, terminated, truncated, infos = envs.step(actions)
-                life_lost = np.asarray(infos.get("life_lost", np.zeros(config.num_envs, bool)), bool)
-                learning_terminal = terminated | (life_lost & config.terminal_on_life_loss)
-                learning_reward = np.clip(rewards, -1.0, 1.0) if config.clip_rewards else rewards
-                self.memory.add(observations[:, -1], actions, learning_reward, learning_terminal, terminated | truncated)
-                episode_returns += rewards
-                for index in np.flatnonzero(terminated | truncated):
-                    self.recent_returns.append(float(episode_returns[index]))
-                    episode_returns[index] = 0.0
-                    self.episodes += 1
-                observations = next_observations
+                self.play_step(epsilon)
                 self.step += config.num_envs
                 bar.update(config.num_envs)
-
-                if self.step > config.learning_starts:
-                    if self.step - config.num_envs <= config.learning_starts:
-                        self.tick()  # start the learning-phase clock exactly here
-                    for _ in range(updates_due(self.step, config.learning_starts, config.update_every, self.updates)):
-                        batch = batch_to_tensors(self.memory.sample(config.batch_size), self.device)
-                        loss, q_mean = update_step(self.online, self.target, self.optimizer, batch, config.gamma, config.loss)
-                        losses.append(loss)
-                        q_means.append(q_mean)
-                        self.updates += 1
-                if self.target is not None and self.step // config.target_sync_every != (self.step - config.num_envs) // config.target_sync_every:
-                    sync_target_network(self.target, self.online)
+                if self.step > config.learning_starts >= self.step - config.num_envs:
+                    self.tick()  # start the learning-phase clock exactly here
+                self.learn()
 
                 if self.step >= next_log:
                     next_log += config.log_every
-                    row = self.log_row(epsilon, losses, q_means)
-                    losses, q_means = [], []
+                    row = self.log_row(epsilon)
                     metrics.write(row)
                     bar.set_postfix(sps=f"{row['steps_per_second']:.0f}", eps=f"{epsilon:.3f}",
                                     ret=f"{row['recent_return']:.1f}", loss=f"{row['loss']:.4f}")
@@ -190,6 +234,7 @@ class Trainer:
             metrics.close()
             raise UserError(f"interrupted at step {self.step}; saved {path}. Continue with: "
                             f"dqn-tutorial resume --run-dir {self.run_dir}") from None
+        self.finish_learning()
         bar.close()
         metrics.close()
         self.save_checkpoint()
@@ -208,14 +253,14 @@ class Trainer:
             self.learning_steps += self.step - last_step
         self._last_tick = (now, self.step)
 
-    def log_row(self, epsilon, losses, q_means) -> dict:
+    def log_row(self, epsilon) -> dict:
         self.tick()
+        loss, q_mean = self.take_learning_means()
         learning_seconds, learning_steps, wall = self.learning_seconds, self.learning_steps, self.wall_seconds
         return {
             "step": self.step, "frames": self.step * self.config.frame_skip, "updates": self.updates,
             "episodes": self.episodes, "epsilon": round(epsilon, 5),
-            "loss": float(torch.stack(losses).mean()) if losses else float("nan"),
-            "q_mean": float(torch.stack(q_means).mean()) if q_means else float("nan"),
+            "loss": loss, "q_mean": q_mean,
             "recent_return": float(np.mean(self.recent_returns)) if self.recent_returns else float("nan"),
             "wall_seconds": round(wall, 2),
             "steps_per_second": learning_steps / learning_seconds if learning_seconds > 0 else self.step / max(wall, 1e-9),
@@ -224,7 +269,7 @@ class Trainer:
     def evaluate_and_record(self, episodes: int) -> dict:
         """Evaluate with the Nature protocol; its time counts in wall_seconds but not in steps/s."""
         self.tick()
-        result = evaluate(self.online, self.config, episodes, seed=self.config.seed + 10_000 + self.step, device=self.device)
+        result = self.run_evaluation(episodes, seed=self.config.seed + 10_000 + self.step)
         now = time.perf_counter()
         self.wall_seconds += now - self._last_tick[0]
         self._last_tick = (now, self.step)
@@ -237,6 +282,9 @@ class Trainer:
                          "eval_mean": result.mean}, self.run_dir / "checkpoints" / "best.pt")
         return row
 
+    def run_evaluation(self, episodes: int, seed: int):
+        return evaluate(self.online, self.config, episodes, seed=seed, device=self.device)
+
     def summary(self) -> dict:
         return {
             "total_steps": self.step, "total_frames": self.step * self.config.frame_skip, "updates": self.updates,
@@ -247,6 +295,14 @@ class Trainer:
             "best_eval_mean": None if self.best_eval == -float("inf") else self.best_eval,
             "device": str(self.device), "resumes": self.resumes,
         }
+
+
+def make_trainer(config: Config, run_dir: Path, progress: bool = True) -> Trainer:
+    """The trainer for config.engine: 'plain' (this module) or 'fast' (fast_training.py, Chapter 12)."""
+    if config.engine == "fast":
+        from dqn_tutorial.fast_training import FastTrainer  # imports this module: load it only when asked
+        return FastTrainer(config, run_dir, progress)
+    return Trainer(config, run_dir, progress)
 
 
 def prepare_run_directory(run_dir: Path, config: Config) -> None:
@@ -264,7 +320,7 @@ def train(config: Config, run_dir: Path, progress: bool = True) -> dict:
     config.validate()
     resolve_device(config.device)  # fail before creating anything
     prepare_run_directory(run_dir, config)
-    return Trainer(config, run_dir, progress).run()
+    return make_trainer(config, run_dir, progress).run()
 
 
 def resume(run_dir: Path, total_steps: int | None = None, progress: bool = True, device: str | None = None) -> dict:
@@ -282,6 +338,6 @@ def resume(run_dir: Path, total_steps: int | None = None, progress: bool = True,
         raise UserError(f"{run_dir} already reached {checkpoint['step']} of {config.total_steps} steps: "
                         f"pass --total-steps N with N > {checkpoint['step']} to train further")
     config.save(run_dir / "config.json")
-    trainer = Trainer(config, run_dir, progress)
+    trainer = make_trainer(config, run_dir, progress)
     trainer.restore(checkpoint)
     return trainer.run()

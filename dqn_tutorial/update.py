@@ -7,7 +7,7 @@ online network itself as it is before this step (2013, "the parameters from the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import torch
@@ -24,6 +24,10 @@ class TensorBatch:
     rewards: torch.Tensor
     next_observations: torch.Tensor
     terminals: torch.Tensor
+
+    def __getitem__(self, index) -> "TensorBatch":
+        """The index-th of several minibatches stacked along a leading dimension (the fast engine's)."""
+        return TensorBatch(*(getattr(self, field.name)[index] for field in fields(self)))
 
 
 def batch_to_tensors(batch, device: torch.device | str) -> TensorBatch:

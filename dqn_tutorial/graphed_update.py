@@ -1,0 +1,103 @@
+"""The DQN update recorded once as a CUDA graph and replayed (Chapter 12, the fast path).
+
+The Nature CNN's update on a batch of 32 is a few dozen small GPU kernels; launched one by one from
+Python, the launches take longer than the arithmetic. A CUDA graph records the kernels of one call of
+`update.update_step` (the very function the plain loop calls) and replays them with one launch. The
+inputs are copied into fixed tensors first, because a graph always reads the same addresses.
+
+On a CPU there is nothing to record: the same `update_step` runs on the same fixed tensors, so the
+CPU path exercises all of this module except the recording itself.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from dqn_tutorial.update import TensorBatch, update_step
+
+
+class GraphedUpdate:
+    """Call with a TensorBatch on the device to make one SGD update; sums loss and Q on the device."""
+
+    def __init__(self, online: nn.Module, target: nn.Module | None, optimizer: torch.optim.Optimizer,
+                 gamma: float, loss: str, batch_size: int, observation_shape: tuple[int, ...],
+                 device: torch.device | str, use_graph: bool | None = None):
+        self.online, self.target, self.optimizer = online, target, optimizer
+        self.gamma, self.loss = gamma, loss
+        self.device = torch.device(device)
+        self.use_graph = self.device.type == "cuda" if use_graph is None else use_graph
+
+        def zeros(*shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+            return torch.zeros(shape, dtype=dtype, device=self.device)
+
+        self.batch = TensorBatch(
+            observations=zeros(batch_size, *observation_shape, dtype=torch.uint8),
+            actions=zeros(batch_size, dtype=torch.int64), rewards=zeros(batch_size),
+            next_observations=zeros(batch_size, *observation_shape, dtype=torch.uint8), terminals=zeros(batch_size))
+        # Running sums read only when a log row is written: reading them every update would make the
+        # host wait for the GPU each time.
+        self.loss_sum, self.q_sum, self.count = zeros(), zeros(), 0
+        self.graph: torch.cuda.CUDAGraph | None = None
+
+    def _step(self) -> None:
+        loss, q_mean = update_step(self.online, self.target, self.optimizer, self.batch, self.gamma, self.loss)
+        self.loss_sum += loss
+        self.q_sum += q_mean
+
+    def __call__(self, batch: TensorBatch) -> None:
+        for name in ("observations", "actions", "rewards", "next_observations", "terminals"):
+            getattr(self.batch, name).copy_(getattr(batch, name), non_blocking=True)
+        if self.use_graph and self.graph is None:
+            self._record()
+        if self.graph is not None:
+            self.graph.replay()
+        else:
+            self._step()
+        self.count += 1
+
+    def take_means(self) -> tuple[float, float]:
+        """Mean loss and Q(s, a) since the last call (this is where the host waits for the GPU)."""
+        if not self.count:
+            return float("nan"), float("nan")
+        means = (float(self.loss_sum) / self.count, float(self.q_sum) / self.count)
+        self.loss_sum.zero_()
+        self.q_sum.zero_()
+        self.count = 0
+        return means
+
+    def _record(self) -> None:
+        """Warm up on a side stream (as CUDA graphs require), undo the warm-up's changes, then record.
+
+        The warm-up steps really update the weights and the optimizer's state, so both are put back
+        exactly, in place: a recorded graph is tied to those tensors' addresses.
+        """
+        parameters = list(self.online.parameters())
+        saved_parameters = [p.detach().clone() for p in parameters]
+        had_state = {id(p) for p in parameters if self.optimizer.state.get(p)}
+        saved_state = {id(p): {k: v.clone() if torch.is_tensor(v) else v for k, v in self.optimizer.state[p].items()}
+                       for p in parameters if id(p) in had_state}
+        saved_sums = (self.loss_sum.clone(), self.q_sum.clone())
+        side = torch.cuda.Stream(self.device)
+        side.wait_stream(torch.cuda.current_stream(self.device))
+        with torch.cuda.stream(side):
+            for _ in range(3):
+                self._step()
+        torch.cuda.current_stream(self.device).wait_stream(side)
+        with torch.no_grad():
+            for parameter, saved in zip(parameters, saved_parameters):
+                parameter.copy_(saved)
+            for parameter in parameters:
+                for key, value in self.optimizer.state[parameter].items():
+                    if not torch.is_tensor(value):
+                        continue
+                    if id(parameter) in had_state:
+                        value.copy_(saved_state[id(parameter)][key])
+                    else:
+                        value.zero_()  # a fresh optimizer's state is all zeros (Adam's step count too)
+            self.loss_sum.copy_(saved_sums[0])
+            self.q_sum.copy_(saved_sums[1])
+        self.optimizer.zero_grad(set_to_none=True)  # gradients are then allocated inside the graph's pool
+        self.graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(self.graph):
+            self._step()

@@ -1,0 +1,150 @@
+"""Many emulators at once (Chapter 12, the fast path): ale-py's C++ vector env, frame stacks on the device.
+
+The Python env of Chapters 1, 2 and 10 spends most of its time in Python wrappers, one emulator at a
+time. ale-py's `AtariVectorEnv` runs `num_envs` emulators in C++ threads and does the same action
+repeat, max over the last two frames, 84x84 resize and 0-30 no-op frames there: with the no-ops and
+FIRE off, its frames are pixel-identical to `make_atari_env`'s (tests/reference/test_vector_atari.py).
+
+Three things it does differently, so this module does them itself:
+- Frame stacks: it pads a new game's stack with black frames; we repeat the first frame, as
+  `FrameStack` and the replay memory do. It returns only the newest frame (stack_num=1) and the stack
+  is kept here, on the training device, so acting never copies whole stacks to the GPU.
+- FIRE: `FireReset` folds a FIRE press into the step that started the game or lost the life. The C++
+  env cannot step one emulator alone, so here the *next* action of that emulator is replaced by FIRE:
+  one extra agent step per life, stored in the replay memory as the action taken (Q-learning is
+  off-policy, so storing an action the policy did not choose is sound).
+- Life loss: reported as `life_lost`, from the drop in `lives`, like the Python env's `info`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import torch
+from ale_py.vector_env import AtariVectorEnv
+
+from dqn_tutorial.atari import ale_env_id
+from dqn_tutorial.config import Config
+from dqn_tutorial.errors import UserError
+
+
+def rom_name(game: str) -> str:
+    """"Breakout" or "ALE/Breakout-v5" -> "breakout"; "MsPacman" -> "ms_pacman" (the C++ env's ROM names)."""
+    name = ale_env_id(game)[len("ALE/"):-len("-v5")]
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def push_frames(stacks: torch.Tensor, frames: torch.Tensor, new_game: torch.Tensor) -> torch.Tensor:
+    """Append each emulator's newest frame to its stack; a new game's stack is its first frame, repeated.
+
+    stacks (N, history, 84, 84), frames (N, 84, 84), new_game (N,) bool -> new stacks (N, history, 84, 84).
+    """
+    rolled = torch.cat([stacks[:, 1:], frames[:, None]], dim=1)
+    fresh = frames[:, None].expand_as(stacks)
+    return torch.where(new_game[:, None, None, None], fresh, rolled)
+
+
+class VectorAtari:
+    """`num_envs` Atari games stepped together in C++; observations are frame stacks on `device`.
+
+    `send(actions)` starts the emulators and returns at once with the actions really taken (FIRE where
+    a game or life has just begun); `recv()` waits for them. Between the two the caller can queue GPU
+    work, so emulation and learning overlap. A finished game is replaced by a new one in the same step
+    (SAME_STEP): the stack returned after a game ends is already the new game's first.
+    """
+
+    def __init__(self, config: Config, num_envs: int, seed: int, device: torch.device | str = "cpu",
+                 evaluation: bool = False, num_threads: int = 0):
+        if not config.is_atari:
+            raise UserError(f"the fast engine runs Atari games only; {config.env_id} needs --engine plain")
+        self.device = torch.device(device)
+        self.num_envs = num_envs
+        self.history_length = config.history_length
+        self.seed = seed
+        self.envs = AtariVectorEnv(
+            rom_name(config.env_id), num_envs, num_threads=num_threads, autoreset_mode="SameStep",
+            frameskip=config.frame_skip, maxpool=config.max_last_two, noop_max=config.noop_max,
+            repeat_action_probability=config.sticky_action_probability,
+            max_num_frames_per_episode=config.eval_max_frames if evaluation else config.max_episode_frames,
+            img_height=84, img_width=84, grayscale=True, stack_num=1,
+            use_fire_reset=False, episodic_life=False, reward_clipping=False,  # done here / by the learner
+        )
+        self.num_actions = int(self.envs.single_action_space.n)
+        self.frame_shape = (84, 84)
+        meanings = [str(a).split(".")[-1] for a in self.envs.ale.get_action_set()]
+        self.fire_action = meanings.index("FIRE") if config.fire_reset and "FIRE" in meanings else None
+        self.stacks: torch.Tensor | None = None
+        self._needs_fire = np.zeros(num_envs, dtype=bool)
+        self._lives = np.zeros(num_envs, dtype=np.int64)
+        self._in_flight = False
+
+    def _frames(self, observations: np.ndarray) -> torch.Tensor:
+        frames = torch.from_numpy(observations[:, -1])  # (N, 84, 84) uint8, the newest frame
+        if self.device.type == "cuda":
+            frames = frames.pin_memory()  # an asynchronous copy needs page-locked memory
+        return frames.to(self.device, non_blocking=True)
+
+    def reset(self, seed: int | None = None) -> torch.Tensor:
+        observations, info = self.envs.reset(seed=self.seed if seed is None else seed)
+        frames = self._frames(observations)
+        self.stacks = frames[:, None].expand(-1, self.history_length, -1, -1).contiguous()
+        self._lives = np.asarray(info["lives"], dtype=np.int64).copy()
+        self._needs_fire[:] = self.fire_action is not None
+        return self.stacks
+
+    def send(self, actions: np.ndarray) -> np.ndarray:
+        """Start one agent step on every emulator; returns the actions taken (FIRE overrides, int64)."""
+        if self.stacks is None:
+            raise RuntimeError("call reset() before send()")
+        if self._in_flight:
+            raise RuntimeError("send() twice without recv(): each step needs its recv()")
+        actions = np.asarray(actions, dtype=np.int64).reshape(self.num_envs)
+        if self.fire_action is not None:
+            actions = np.where(self._needs_fire, self.fire_action, actions)
+        self.envs.send(actions)
+        self._in_flight = True
+        return actions
+
+    def recv(self):
+        """Wait for the step: (stacks, rewards, terminated, truncated, life_lost), numpy except stacks."""
+        observations, rewards, terminated, truncated, info = self.envs.recv()
+        self._in_flight = False
+        lives = np.asarray(info["lives"], dtype=np.int64)
+        ended = terminated | truncated
+        life_lost = (lives < self._lives) & ~ended  # a new game restores the lives: no loss
+        life_lost |= terminated & (self._lives > 0)  # the last life lost ends the game
+        self._lives = lives.copy()
+        if self.fire_action is not None:
+            self._needs_fire = ended | life_lost
+        new_game = torch.from_numpy(ended).to(self.device, non_blocking=True)
+        self.stacks = push_frames(self.stacks, self._frames(observations), new_game)
+        return self.stacks, np.asarray(rewards, dtype=np.float64), terminated, truncated, life_lost
+
+    def step(self, actions: np.ndarray):
+        """send + recv; returns (actions taken, stacks, rewards, terminated, truncated, life_lost)."""
+        taken = self.send(actions)
+        return (taken, *self.recv())
+
+    def close(self) -> None:
+        self.envs.close()
+
+
+def greedy_or_random(network: torch.nn.Module, stacks: torch.Tensor, epsilon: float,
+                     rng: np.random.Generator) -> np.ndarray:
+    """Epsilon-greedy for a batch of stacks already on the device: one forward for all, one copy back.
+
+    The same distribution as `exploration.epsilon_greedy`: each row is a uniform random action with
+    probability epsilon, else the argmax. On a GPU the forward of every row costs the same as of a few,
+    so no rows are skipped; at epsilon = 1 the network is not run at all.
+    """
+    count = stacks.shape[0]
+    actions = rng.integers(network.num_actions, size=count).astype(np.int64)
+    if epsilon >= 1.0:
+        return actions
+    exploit = ~(rng.random(count) < epsilon)
+    if exploit.any():
+        with torch.no_grad():
+            greedy = network(stacks).argmax(dim=1).cpu().numpy()  # the one host-device sync per step
+        actions[exploit] = greedy[exploit]
+    return actions
