@@ -11,6 +11,8 @@ CPU path exercises all of this module except the recording itself.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import torch
 from torch import nn
 
@@ -67,37 +69,44 @@ class GraphedUpdate:
         return means
 
     def _record(self) -> None:
-        """Warm up on a side stream (as CUDA graphs require), undo the warm-up's changes, then record.
-
-        The warm-up steps really update the weights and the optimizer's state, so both are put back
-        exactly, in place: a recorded graph is tied to those tensors' addresses.
-        """
-        parameters = list(self.online.parameters())
-        saved_parameters = [p.detach().clone() for p in parameters]
-        had_state = {id(p) for p in parameters if self.optimizer.state.get(p)}
-        saved_state = {id(p): {k: v.clone() if torch.is_tensor(v) else v for k, v in self.optimizer.state[p].items()}
-                       for p in parameters if id(p) in had_state}
-        saved_sums = (self.loss_sum.clone(), self.q_sum.clone())
-        side = torch.cuda.Stream(self.device)
-        side.wait_stream(torch.cuda.current_stream(self.device))
-        with torch.cuda.stream(side):
-            for _ in range(3):
-                self._step()
-        torch.cuda.current_stream(self.device).wait_stream(side)
-        with torch.no_grad():
-            for parameter, saved in zip(parameters, saved_parameters):
-                parameter.copy_(saved)
-            for parameter in parameters:
-                for key, value in self.optimizer.state[parameter].items():
-                    if not torch.is_tensor(value):
-                        continue
-                    if id(parameter) in had_state:
-                        value.copy_(saved_state[id(parameter)][key])
-                    else:
-                        value.zero_()  # a fresh optimizer's state is all zeros (Adam's step count too)
-            self.loss_sum.copy_(saved_sums[0])
-            self.q_sum.copy_(saved_sums[1])
+        """Warm up on a side stream (as CUDA graphs require), undo the warm-up's changes, then record."""
+        with restored_in_place(self.online, self.optimizer, [self.loss_sum, self.q_sum]):
+            side = torch.cuda.Stream(self.device)
+            side.wait_stream(torch.cuda.current_stream(self.device))
+            with torch.cuda.stream(side):
+                for _ in range(3):
+                    self._step()
+            torch.cuda.current_stream(self.device).wait_stream(side)
         self.optimizer.zero_grad(set_to_none=True)  # gradients are then allocated inside the graph's pool
         self.graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(self.graph):
             self._step()
+
+
+@contextmanager
+def restored_in_place(network: nn.Module, optimizer: torch.optim.Optimizer, extras: list[torch.Tensor]):
+    """Whatever the body does to the weights, the optimizer's state and `extras`, put them back after.
+
+    In place, tensor by tensor: a recorded graph is tied to these tensors' addresses, so they must stay
+    the same objects. State the optimizer creates in the body (its first step) is reset to zeros,
+    which is what a fresh optimizer starts from (Adam's step count included).
+    """
+    parameters = list(network.parameters())
+    saved_parameters = [p.detach().clone() for p in parameters]
+    saved_state = {p: {k: v.clone() for k, v in optimizer.state[p].items() if torch.is_tensor(v)}
+                   for p in parameters if optimizer.state.get(p)}
+    saved_extras = [t.clone() for t in extras]
+    yield
+    with torch.no_grad():
+        for parameter, saved in zip(parameters, saved_parameters):
+            parameter.copy_(saved)
+        for parameter in parameters:
+            for key, value in optimizer.state.get(parameter, {}).items():
+                if not torch.is_tensor(value):
+                    continue
+                if parameter in saved_state:
+                    value.copy_(saved_state[parameter][key])
+                else:
+                    value.zero_()
+        for tensor, saved in zip(extras, saved_extras):
+            tensor.copy_(saved)
