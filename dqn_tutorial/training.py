@@ -188,7 +188,8 @@ class Trainer:
         torch.set_rng_state(checkpoint["torch_rng"])
         replay_path = self.run_dir / "checkpoints" / "replay.pt"
         if self.config.save_replay and replay_path.is_file():
-            self.memory.load_state_dict(torch.load(replay_path, weights_only=False))
+            # mmap: the file's pages are read as they are copied in, not loaded whole first (7 GB at 1M)
+            self.memory.load_state_dict(torch.load(replay_path, weights_only=False, mmap=True))
             # The games in progress at the checkpoint are gone: close them in the memory so no
             # stack joins their frames to the new games' frames.
             self.memory.mark_episode_end()

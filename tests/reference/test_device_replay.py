@@ -53,7 +53,7 @@ def test_state_dict_round_trip_through_the_host():
     memory = DeviceReplayMemory(90, frame_shape=(6, 5), history_length=4, seed=2)
     fill(memory, 100, 1)
     state = memory.state_dict()
-    assert isinstance(state["frames"], np.ndarray)
+    assert isinstance(state["frames"], torch.Tensor) and state["frames"].device.type == "cpu"
     restored = DeviceReplayMemory(90, frame_shape=(6, 5), history_length=4, seed=99)
     restored.load_state_dict(state)
     a, b = memory.sample_batches(1, 16)[0], restored.sample_batches(1, 16)[0]
@@ -61,3 +61,14 @@ def test_state_dict_round_trip_through_the_host():
     plain = ReplayMemory(90, frame_shape=(6, 5), history_length=4)
     plain.load_state_dict(state)  # a checkpoint of the fast engine loads into the plain one too
     assert len(plain) == len(memory)
+
+
+def test_a_plain_checkpoint_loads_into_the_device_memory():
+    plain = ReplayMemory(90, frame_shape=(6, 5), history_length=4, seed=4)
+    fill(plain, 100, 1)
+    state = plain.state_dict()
+    assert isinstance(state["frames"], torch.Tensor)  # saved by torch.save without a pickled copy
+    state["frames"] = state["frames"].numpy()  # as checkpoints written before that change hold them
+    device = DeviceReplayMemory(90, frame_shape=(6, 5), history_length=4, seed=4)
+    device.load_state_dict(state)
+    np.testing.assert_array_equal(device.sample_batches(1, 16)[0].observations.numpy(), plain.sample(16).observations)
