@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import resource
 import time
 from collections import deque
 from pathlib import Path
@@ -46,6 +47,14 @@ def epsilon_at(step: int, config: Config) -> float:
     if step < config.learning_starts:
         return 1.0
     return linear_epsilon(step - config.learning_starts, config.epsilon_start, config.epsilon_end, config.epsilon_decay_steps)
+
+
+def peak_memory(device: torch.device) -> dict:
+    """The most memory this process has held so far: host (resident set) and GPU (PyTorch's tensors)."""
+    host_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+    gpu_bytes = torch.cuda.max_memory_allocated(device) if device.type == "cuda" else None
+    return {"peak_host_memory_gb": round(host_bytes / 1e9, 3),
+            "peak_gpu_memory_gb": None if gpu_bytes is None else round(gpu_bytes / 1e9, 3)}
 
 
 def seed_everything(seed: int) -> None:
@@ -294,7 +303,8 @@ class Trainer:
             "steps_per_second_measured_over": "agent steps after learning_starts",
             "recent_return_mean": float(np.mean(self.recent_returns)) if self.recent_returns else None,
             "best_eval_mean": None if self.best_eval == -float("inf") else self.best_eval,
-            "device": str(self.device), "resumes": self.resumes,
+            "device": str(self.device), "resumes": self.resumes, "engine": self.config.engine,
+            **peak_memory(self.device),
         }
 
 
