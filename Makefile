@@ -10,7 +10,7 @@ CH ?=
 PRESET ?= nature2015
 RUN_DIR ?= runs/$(PRESET)
 
-.PHONY: help setup test grade train book book-check ablation benchmark clean-venv
+.PHONY: help setup test grade train book book-check ablation benchmark benchmark-gpu breakout-10min clean-venv
 
 help:
 	@echo "make test        create .venv, install, run every test (reference, graders, mutants)"
@@ -18,6 +18,8 @@ help:
 	@echo "make train       train Breakout with the $(PRESET) preset into $(RUN_DIR)"
 	@echo "make book        build the Jupyter Book into book/_build/html"
 	@echo "make benchmark   run the scripts in benchmarks/"
+	@echo "make benchmark-gpu  the fast engine's speed and a full-size run's peak memory, on a CUDA GPU"
+	@echo "make breakout-10min the short GPU run of Chapter 12: train 8 min, then 30 games (Nature protocol)"
 	@echo "make book-check  open the built book in headless Chromium and check every page"
 	@echo "make ablation    re-run the ladder ablation on CartPole (about 7 min of CPU; the command behind book/data)"
 
@@ -51,6 +53,18 @@ benchmark: $(STAMP)
 	$(BIN)/python -m pip install -q -e ".[benchmark]" "$(TORCH_SPEC)"
 	$(BIN)/python benchmarks/replay_memory.py
 	$(BIN)/python benchmarks/throughput.py
+
+# On a CUDA GPU (Chapter 12, BENCHMARKS.md). Each command is self-contained and meant to finish in under 10 minutes.
+benchmark-gpu: $(STAMP)
+	$(BIN)/python benchmarks/throughput.py --engine fast --device cuda --num-envs 16 --skip-sb3 \
+		--replay-capacity 1000000 --learning-starts 50000 --steps 500000
+	$(BIN)/python benchmarks/peak_memory.py --engine fast --device cuda --num-envs 16
+
+BREAKOUT_10MIN_DIR ?= runs/breakout-10min
+breakout-10min: $(STAMP)
+	$(BIN)/dqn-tutorial train --preset breakout_10min --device cuda --run-dir $(BREAKOUT_10MIN_DIR) --no-progress $(ARGS)
+	$(BIN)/dqn-tutorial evaluate $(BREAKOUT_10MIN_DIR) --episodes 30 --device cuda \
+		--output $(BREAKOUT_10MIN_DIR)/final_evaluation.json
 
 clean-venv:
 	rm -rf $(VENV)

@@ -146,10 +146,12 @@ def _run(args: argparse.Namespace) -> int:
         summary = resume(args.run_dir, args.total_steps, progress=not args.no_progress, device=args.device)
         print(json.dumps({"run_dir": str(args.run_dir), **summary}))
     elif args.command == "evaluate":
-        from dqn_tutorial.evaluation import evaluate
+        from dqn_tutorial.evaluation import evaluate, evaluate_in_parallel
         network, config, device, checkpoint = _load_network(args.checkpoint, args.device)
-        result = evaluate(network, config, args.episodes, seed=args.seed, epsilon=args.epsilon, device=device)
-        report = {"checkpoint": str(args.checkpoint), "step": checkpoint.get("step"),
+        # A run is evaluated on the emulators it trained on: the fast engine's plays the games in parallel.
+        evaluator = evaluate_in_parallel if config.engine == "fast" else evaluate
+        result = evaluator(network, config, args.episodes, seed=args.seed, epsilon=args.epsilon, device=device)
+        report = {"checkpoint": str(args.checkpoint), "step": checkpoint.get("step"), "engine": config.engine,
                   "epsilon": config.eval_epsilon if args.epsilon is None else args.epsilon,
                   "max_frames": config.eval_max_frames, **result.to_dict()}
         if args.output:

@@ -216,8 +216,13 @@ class Trainer:
         next_log = self.step + config.log_every
         next_eval = (self.step // config.eval_every + 1) * config.eval_every
         next_checkpoint = (self.step // config.checkpoint_every + 1) * config.checkpoint_every
+        deadline = time.perf_counter() + 60 * config.max_wall_minutes if config.max_wall_minutes else float("inf")
+        self.stopped_by_time = False
         try:
             while self.step < config.total_steps:
+                if time.perf_counter() > deadline:
+                    self.stopped_by_time = True  # max_wall_minutes: stop here, checkpoint and summarise
+                    break
                 epsilon = epsilon_at(self.step, config)
                 self.play_step(epsilon)
                 self.step += config.num_envs
@@ -304,6 +309,7 @@ class Trainer:
             "recent_return_mean": float(np.mean(self.recent_returns)) if self.recent_returns else None,
             "best_eval_mean": None if self.best_eval == -float("inf") else self.best_eval,
             "device": str(self.device), "resumes": self.resumes, "engine": self.config.engine,
+            "stopped_by_time_budget": getattr(self, "stopped_by_time", False),
             **peak_memory(self.device),
         }
 
