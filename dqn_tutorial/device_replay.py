@@ -19,10 +19,11 @@ from dqn_tutorial.update import TensorBatch
 
 
 def to_device(array: np.ndarray, device: torch.device) -> torch.Tensor:
-    """Host array -> device tensor without blocking the host: page-locked staging when the target is a GPU.
+    """Host array -> device tensor without making the host wait: staged in page-locked memory for a GPU.
 
-    PyTorch's pinned-memory cache keeps each staging block until its copy has finished, so the next
-    call never overwrites data still in flight.
+    Only a copy from page-locked memory is truly asynchronous; from ordinary (pageable) memory CUDA
+    may make the host wait while it stages the data. PyTorch's pinned-memory cache keeps each staging block until its
+    copy has finished, so a later call never overwrites data still in flight.
     """
     tensor = torch.from_numpy(np.ascontiguousarray(array))
     if device.type == "cuda":

@@ -26,6 +26,7 @@ from ale_py.vector_env import AtariVectorEnv
 
 from dqn_tutorial.atari import ale_env_id
 from dqn_tutorial.config import Config
+from dqn_tutorial.device_replay import to_device
 from dqn_tutorial.errors import UserError
 
 
@@ -80,10 +81,7 @@ class VectorAtari:
         self._in_flight = False
 
     def _frames(self, observations: np.ndarray) -> torch.Tensor:
-        frames = torch.from_numpy(observations[:, -1])  # (N, 84, 84) uint8, the newest frame
-        if self.device.type == "cuda":
-            frames = frames.pin_memory()  # an asynchronous copy needs page-locked memory
-        return frames.to(self.device, non_blocking=True)
+        return to_device(observations[:, -1], self.device)  # (N, 84, 84) uint8, the newest frame
 
     def reset(self, seed: int | None = None) -> torch.Tensor:
         observations, info = self.envs.reset(seed=self.seed if seed is None else seed)
@@ -117,7 +115,7 @@ class VectorAtari:
         self._lives = lives.copy()
         if self.fire_action is not None:
             self._needs_fire = ended | life_lost
-        new_game = torch.from_numpy(ended).to(self.device, non_blocking=True)
+        new_game = to_device(ended, self.device)
         self.stacks = push_frames(self.stacks, self._frames(observations), new_game)
         return self.stacks, np.asarray(rewards, dtype=np.float64), terminated, truncated, life_lost
 
