@@ -170,7 +170,7 @@ def _build_presets() -> dict[str, Config]:
         learning_starts=20_000,                        # paper: 50,000
         epsilon_end=0.01, epsilon_decay_steps=250_000,  # paper: 0.1 over 1M steps
         target_sync_every=1_000,                       # paper (code): 10,000 agent steps
-        max_wall_minutes=8.0, eval_every=500_000, eval_episodes=10, checkpoint_every=500_000,
+        max_wall_minutes=8.0, eval_every=500_000, checkpoint_every=500_000,
         save_replay=False,                             # a 7 GB copy per checkpoint would eat the budget
     )
     return presets

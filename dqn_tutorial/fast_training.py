@@ -27,6 +27,8 @@ from dqn_tutorial.vector_atari import VectorAtari, greedy_or_random
 
 
 class FastTrainer(Trainer):
+    graphed_update: GraphedUpdate | None = None  # made at the first update, after a resume restored the weights
+
     def make_envs(self) -> tuple[int, ...]:
         config = self.config
         self.envs = VectorAtari(config, config.num_envs, seed=config.seed, device=self.device,
@@ -36,7 +38,6 @@ class FastTrainer(Trainer):
 
     def make_memory(self, observation_shape: tuple[int, ...]) -> DeviceReplayMemory:
         config = self.config
-        self.graphed_update = None  # made on first use, after a resume has restored the weights
         return DeviceReplayMemory(config.replay_capacity, frame_shape=observation_shape[1:],
                                   history_length=observation_shape[0], num_envs=config.num_envs,
                                   seed=config.seed, device=self.device)

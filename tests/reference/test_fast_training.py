@@ -66,3 +66,24 @@ def test_fast_engine_refuses_a_non_atari_game():
         get_preset("cartpole").replace(engine="fast").validate()
     result = run_cli("train", "--preset", "cartpole", "--engine", "fast", "--run-dir", "/nonexistent/x", "--no-progress")
     assert result.returncode != 0 and "Atari" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_max_wall_minutes_stops_a_run_and_says_so(tmp_path):
+    from dqn_tutorial.training import train
+
+    config = get_preset("cartpole").replace(total_steps=1_000_000, max_wall_minutes=0.05, eval_every=10 ** 9,
+                                            checkpoint_every=10 ** 9, device="cpu")
+    summary = train(config, tmp_path / "run", progress=False)
+    assert summary["stopped_by_time_budget"] is True
+    assert 0 < summary["total_steps"] < 1_000_000
+    assert summary["wall_seconds"] < 30
+    assert (tmp_path / "run" / "checkpoints" / "latest.pt").is_file()  # resumable like any stopped run
+
+
+def test_breakout_10min_differs_from_nature2015_only_where_chapter_12_says():
+    short, paper = get_preset("breakout_10min"), get_preset("nature2015")
+    changed = {name for name in paper.to_dict() if getattr(paper, name) != getattr(short, name)}
+    assert changed == {"engine", "num_envs", "optimizer", "learning_rate", "learning_starts", "epsilon_end",
+                       "epsilon_decay_steps", "target_sync_every", "max_wall_minutes", "eval_every",
+                       "checkpoint_every", "save_replay"}
+    assert (short.batch_size, short.update_every, short.replay_capacity) == (32, 4, 1_000_000)  # replay ratio kept
