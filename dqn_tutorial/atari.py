@@ -19,6 +19,9 @@ from dqn_tutorial.frame_skipping import FrameSkip
 from dqn_tutorial.preprocessing import FireReset, FrameStack, NoopReset, Resize84
 
 gym.register_envs(ale_py)
+# ALE prints its banner to stderr each time an emulator starts (the C++ vector env too): in notebooks
+# and logs it is noise. Errors are still reported.
+ale_py.ALEInterface.setLoggerMode(ale_py.LoggerMode.Error)
 
 # Average score of an agent pressing random buttons, as reported by each paper (Breakout).
 PAPER_RANDOM_BREAKOUT = {"2013": 1.2, "2015": 1.7}
