@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -119,6 +120,7 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-sb3", action="store_true")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each agent, alternating; medians compared")
     args = parser.parse_args()
 
     import torch
@@ -131,20 +133,30 @@ def main() -> None:
     flops = nature_cnn_flops_per_update()
     gflops = measure_matmul_gflops()
     print(json.dumps({"matmul_gflops": round(gflops, 1), **flops}), flush=True)
-    ours = run_ours(args)
+    # Ours and SB3 alternate, `--repeats` times each, so a slow spell of a shared machine hits both;
+    # the medians are compared.
+    our_runs, their_runs = [], []
+    for _ in range(args.repeats):
+        our_runs.append(run_ours(args))
+        print(json.dumps(our_runs[-1]), flush=True)
+        if not args.skip_sb3:
+            their_runs.append(run_sb3(args))
+            print(json.dumps(their_runs[-1]), flush=True)
+    ours = dict(our_runs[len(our_runs) // 2], steps_per_second=median([r["steps_per_second"] for r in our_runs]),
+                all_steps_per_second=[r["steps_per_second"] for r in our_runs])
     if args.device.startswith("cuda"):
         ours["minutes_for_10M_steps"] = round(10_000_000 / ours["steps_per_second"] / 60, 1)
     per_step_flops = (flops["update_flops"] + flops["acting_flops_per_update"]) / 4
     if args.device == "cpu":  # the matmul rate above is the CPU's: a bound for CPU runs only
         ours["arithmetic_bound_steps_per_second"] = round(gflops * 1e9 / per_step_flops, 1)
         ours["fraction_of_bound"] = round(ours["steps_per_second"] / ours["arithmetic_bound_steps_per_second"], 3)
-    print(json.dumps(ours), flush=True)
+    print(json.dumps({"summary": "ours", **ours}), flush=True)
     if args.skip_sb3:
         return
-    theirs = run_sb3(args)
-    print(json.dumps(theirs), flush=True)
-    print(json.dumps({"ours_steps_per_second": ours["steps_per_second"], "sb3_steps_per_second": theirs["steps_per_second"],
-                      "ratio": round(ours["steps_per_second"] / theirs["steps_per_second"], 2)}), flush=True)
+    theirs = median([r["steps_per_second"] for r in their_runs])
+    print(json.dumps({"ours_steps_per_second": ours["steps_per_second"], "sb3_steps_per_second": theirs,
+                      "ours_all": ours["all_steps_per_second"], "sb3_all": [r["steps_per_second"] for r in their_runs],
+                      "ratio": round(ours["steps_per_second"] / theirs, 2), "repeats": args.repeats}), flush=True)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,17 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
+def place_network(network: torch.nn.Module, device: torch.device) -> torch.nn.Module:
+    """Move a network to its device; on a CPU, store conv weights channels-last (NHWC).
+
+    NHWC is the layout the CPU's convolution library (oneDNN) works in; with NCHW weights every
+    convolution converts back and forth. The arithmetic is the same; the Nature CNN's update took
+    20-22 ms instead of 27 on our 2-core CPU. Only 4-D tensors change, so MLPs are unaffected.
+    """
+    network = network.to(device)
+    return network.to(memory_format=torch.channels_last) if device.type == "cpu" else network
+
+
 def epsilon_at(step: int, config: Config) -> float:
     """Random play (epsilon = 1) until learning starts, then the linear schedule (DeepMind's code)."""
     if step < config.learning_starts:
@@ -75,7 +86,7 @@ class Trainer:
             torch.set_num_threads(config.num_threads)
         seed_everything(config.seed)
         observation_shape = self.make_envs()
-        self.online = build_network(config.network, self.num_actions, observation_shape).to(self.device)
+        self.online = place_network(build_network(config.network, self.num_actions, observation_shape), self.device)
         self.target = make_target_network(self.online) if config.target_network else None
         self.optimizer = make_optimizer(config.optimizer, self.online.parameters(), config.learning_rate,
                                         capturable=self.device.type == "cuda")
