@@ -153,7 +153,7 @@ def storage_of(memory: ReplayMemory) -> tuple[dict, int, int]:
         "end_before_oldest": bool(state["end_before_oldest"][0]),
     }
     for name in ("frames", "actions", "rewards", "terminals", "episode_ends"):
-        storage[name][:size] = state[name][:, 0]
+        storage[name][:size] = np.asarray(state[name][:, 0])  # the state holds tensors (see ReplayMemory.state_dict)
     return storage, state["steps"] % capacity, size
 
 
@@ -244,7 +244,7 @@ def test_add_transition(ex, breakout_game):
                          expected="the same preallocated array, modified in place", got="another object",
                          hint="assign into the array at one index (storage[name][cursor] = ...); allocating new "
                               "arrays at every step would defeat the point of preallocating 7 GB once")
-                assert_matches(array[:expected_size], state[name][:, 0], what=f"storage[{name!r}] (the written slots)",
+                assert_matches(array[:expected_size], np.asarray(state[name][:, 0]), what=f"storage[{name!r}] (the written slots)",
                                inputs=inputs,
                                hint="write each value at index `cursor` (the slot given, before moving it on), and "
                                     "leave the other slots alone")
