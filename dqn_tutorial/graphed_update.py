@@ -69,9 +69,13 @@ class GraphedUpdate:
         return means
 
     def _record(self) -> None:
-        """Warm up on a side stream (as CUDA graphs require), undo the warm-up's changes, then record."""
+        """Warm up on a side stream (as CUDA graphs require), undo the warm-up's changes, then record.
+
+        Warm-up and recording use the same stream, so the math libraries' per-stream handles and
+        workspaces are created during the warm-up, never in the middle of a recording.
+        """
+        side = torch.cuda.Stream(self.device)
         with restored_in_place(self.online, self.optimizer, [self.loss_sum, self.q_sum]):
-            side = torch.cuda.Stream(self.device)
             side.wait_stream(torch.cuda.current_stream(self.device))
             with torch.cuda.stream(side):
                 for _ in range(3):
@@ -79,7 +83,7 @@ class GraphedUpdate:
             torch.cuda.current_stream(self.device).wait_stream(side)
         self.optimizer.zero_grad(set_to_none=True)  # gradients are then allocated inside the graph's pool
         self.graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(self.graph):
+        with torch.cuda.graph(self.graph, stream=side):
             self._step()
 
 
