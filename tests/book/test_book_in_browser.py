@@ -131,6 +131,21 @@ def test_chapter_has_math_and_figures_where_its_source_does(browser, site, chapt
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
+def test_tables_that_cells_display_are_tables(browser, site, chapter):
+    """A Markdown table a cell displays (Chapter 12's preset tables) must render as a table, not as a
+    paragraph of raw pipes (myst-nb's default CommonMark output has no tables)."""
+    source = (REPOSITORY / "chapters" / chapter / f"{chapter}.md").read_text()
+    if "display(Markdown(" not in source:
+        pytest.skip("no cell displays Markdown")
+    open_page(browser, site, f"chapters/{chapter}/{chapter}")
+    outputs = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.cell_output')).map(o => o.innerText);")
+    raw = [text for text in outputs if re.search(r"\|\s*(---|—)\s*\|", text)]
+    assert not raw, f"{chapter}: a displayed table shows as raw text: {raw[0][:200]!r}"
+    assert browser.find_elements(By.CSS_SELECTOR, ".cell_output table"), f"{chapter}: no table in the cell outputs"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_exercises_show_and_solutions_open(browser, site, chapter, screenshots):
     source = (REPOSITORY / "chapters" / chapter / f"{chapter}.md").read_text()
     expected = len(re.findall(r"^```\{exercise\}", source, flags=re.M))
