@@ -1,10 +1,17 @@
-"""Optimizers: RMSProp exactly as DeepMind's DQN ran it, and Adam, the common modern substitute.
+"""Optimizers: RMSProp exactly as DeepMind's DQN ran it, and Adam, the common modern substitute (Chapter 7).
 
 DeepMind's Lua code (NeuralQLearner) uses a *centred* RMSProp with the constant inside the square root:
-    g  = 0.95 g  + 0.05 grad
-    g2 = 0.95 g2 + 0.05 grad^2
-    w -= lr * grad / sqrt(g2 - g^2 + 0.01)
+    g  = 0.95 g  + 0.05 dw
+    g2 = 0.95 g2 + 0.05 dw^2
+    w -= lr * dw / sqrt(g2 - g^2 + 0.01)
 torch.optim.RMSprop(centered=True) adds eps *outside* the square root, a different update, hence this class.
+
+The scale of dw matters. DeepMind back-propagates the clipped TD errors of the 32 transitions without
+dividing by the batch size, so dw is the SUM of their gradients, and 0.01 is sized for that scale. Our
+losses are means (dw / B). Scaling the gradient by 1/B scales g by 1/B and g2 - g^2 by 1/B^2, so
+    lr * (dw/B) / sqrt((g2 - g^2)/B^2 + 0.01/B^2) = lr * dw / sqrt(g2 - g^2 + 0.01):
+a mean loss with the floor 0.01 / B^2 takes exactly DeepMind's step. With a mean loss and the floor
+0.01, the floor dominates the divisor and the step is ~20x smaller (Chapter 7 measures it).
 """
 
 from __future__ import annotations
@@ -14,13 +21,28 @@ import torch
 from dqn_tutorial.errors import UserError
 
 
-class DeepMindRMSprop(torch.optim.Optimizer):
-    """Centred RMSProp with 'min squared gradient' inside the square root (Nature, Extended Data Table 1)."""
+DEEPMIND_MIN_SQUARED_GRADIENT = 0.01  # Nature, Extended Data Table 1; sized for a SUMMED minibatch gradient
 
-    def __init__(self, params, lr: float = 2.5e-4, momentum: float = 0.95, min_squared_gradient: float = 0.01):
+
+class DeepMindRMSprop(torch.optim.Optimizer):
+    """Centred RMSProp with 'min squared gradient' inside the square root (Nature, Extended Data Table 1).
+
+    `batch_size` is the number of transitions the loss *averages* over (1 for a summed loss, as in
+    DeepMind's code): the floor inside the square root becomes 0.01 / batch_size^2, which makes the
+    step on a mean loss exactly DeepMind's step on the summed one. It has no default, so no caller can
+    silently take a step 20x too small.
+    """
+
+    def __init__(self, params, lr: float = 2.5e-4, *, batch_size: int, momentum: float = 0.95,
+                 min_squared_gradient: float = DEEPMIND_MIN_SQUARED_GRADIENT):
         if lr <= 0:
             raise UserError(f"learning rate must be positive, got {lr}")
-        super().__init__(params, dict(lr=lr, momentum=momentum, min_squared_gradient=min_squared_gradient))
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise UserError(f"batch_size must be the number of transitions the loss averages over "
+                            f"(a whole number >= 1; 1 for a summed loss), got {batch_size!r}")
+        self.batch_size = batch_size
+        floor = min_squared_gradient / batch_size ** 2
+        super().__init__(params, dict(lr=lr, momentum=momentum, min_squared_gradient=floor))
 
     @torch.no_grad()
     def step(self, closure=None):
@@ -53,14 +75,17 @@ class DeepMindRMSprop(torch.optim.Optimizer):
         return loss
 
 
-def make_optimizer(name: str, parameters, lr: float, capturable: bool = False) -> torch.optim.Optimizer:
+def make_optimizer(name: str, parameters, lr: float, batch_size: int, capturable: bool = False) -> torch.optim.Optimizer:
     """'rmsprop' (the paper's, as DeepMind ran it) or 'adam' (eps = 1.5e-4 as in Rainbow/Dopamine).
 
-    `capturable` lets Adam's step be recorded in a CUDA graph (its step count then stays on the GPU);
-    DeepMindRMSprop has no host-side state and is always capturable.
+    Our losses average over the minibatch, so RMSProp is told `batch_size` to take DeepMind's step
+    (see the module docstring). Adam needs no such correction: it divides the gradient's mean by the
+    root of its mean square, so a gradient scaled by 1/B gives the same step, as long as eps is small
+    beside the gradient's scale. `capturable` lets Adam's step be recorded in a CUDA graph (its step
+    count then stays on the GPU); DeepMindRMSprop has no host-side state and is always capturable.
     """
     if name == "rmsprop":
-        return DeepMindRMSprop(parameters, lr=lr)
+        return DeepMindRMSprop(parameters, lr=lr, batch_size=batch_size)
     if name == "adam":
         return torch.optim.Adam(parameters, lr=lr, eps=1.5e-4, capturable=capturable)
     raise UserError(f"unknown optimizer {name!r}: choose 'rmsprop' or 'adam'")

@@ -175,7 +175,7 @@ def test_compute_dqn_loss(ex, breakout_transitions):
 def optimizer_cases():
     """(name, factory): the paper's optimizer, and plain SGD whose step shows the gradient directly."""
     return [
-        ("DeepMindRMSprop(lr=2.5e-4)", lambda params: DeepMindRMSprop(params, lr=2.5e-4)),
+        ("DeepMindRMSprop(lr=2.5e-4)", lambda params: DeepMindRMSprop(params, lr=2.5e-4, batch_size=32)),
         ("torch.optim.SGD(lr=0.05)", lambda params: torch.optim.SGD(params, lr=0.05)),
     ]
 

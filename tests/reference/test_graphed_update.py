@@ -26,7 +26,7 @@ def twin_agents(optimizer_name, with_target, device):
     for _ in range(2):
         net = copy.deepcopy(online)
         target = make_target_network(net) if with_target else None
-        agents.append((net, target, make_optimizer(optimizer_name, net.parameters(), 1e-3, capturable=device == "cuda")))
+        agents.append((net, target, make_optimizer(optimizer_name, net.parameters(), 1e-3, 8, capturable=device == "cuda")))
     return agents
 
 

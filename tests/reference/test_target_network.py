@@ -21,7 +21,7 @@ def test_targets_do_not_move_between_syncs_and_sync_copies_exactly():
     torch.manual_seed(0)
     online = NatureNetwork(4)
     target = make_target_network(online)
-    optimizer = DeepMindRMSprop(online.parameters(), lr=1e-3)
+    optimizer = DeepMindRMSprop(online.parameters(), lr=1e-3, batch_size=32)
     batch = _batch()
     with torch.no_grad():
         before = td_targets(batch.rewards, target(batch.next_observations), batch.terminals, 0.99)
@@ -41,7 +41,7 @@ def test_targets_do_not_move_between_syncs_and_sync_copies_exactly():
 def test_without_target_network_targets_follow_the_online_network():
     torch.manual_seed(0)
     online = NatureNetwork(4)
-    optimizer = DeepMindRMSprop(online.parameters(), lr=1e-3)
+    optimizer = DeepMindRMSprop(online.parameters(), lr=1e-3, batch_size=32)
     batch = _batch(1)
     with torch.no_grad():
         first = td_targets(batch.rewards, online(batch.next_observations), batch.terminals, 0.99)
