@@ -50,12 +50,15 @@ def resize_frame(gray: np.ndarray) -> np.ndarray:
 
 
 class NoopReset(gym.Wrapper):
-    """After reset, play a random number (0..noop_max) of NOOP emulator frames.
+    """After reset, play a random number (0..noop_max, uniform) of NOOP emulator frames.
 
     Without sticky actions the emulator is deterministic, so every game would start in exactly the
-    same state; the Nature paper varies the start with up to 30 no-ops (its evaluation protocol,
-    too). Put this wrapper below FrameSkip so each no-op is one emulator frame. The count is drawn
-    from the env's own seeded generator, so `reset(seed=...)` gives reproducible starts.
+    same state; the Nature paper varies the start with "no-op max" 30 (Extended Data Table 1; its
+    evaluation protocol, too). We draw 0..30 frames, zero included, in both engines (the fast
+    one's C++ emulators do the same); DeepMind's code draws 1..30 (alewrap `nextRandomGame`), so the
+    two differ by at most one frame. Put this wrapper below FrameSkip so each no-op is one emulator
+    frame. The count is drawn from the env's own seeded generator, so `reset(seed=...)` gives
+    reproducible starts.
     """
 
     NOOP = 0  # ALE puts NOOP first in every game's action set
