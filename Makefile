@@ -10,7 +10,7 @@ CH ?=
 PRESET ?= nature2015
 RUN_DIR ?= runs/$(PRESET)
 
-.PHONY: help setup test grade train book book-check ablation benchmark benchmark-gpu breakout-10min learn-breakout-cpu clean-venv
+.PHONY: help setup test grade train book book-check ablation benchmark benchmark-gpu gpu-check breakout-10min learn-breakout-cpu clean-venv
 
 help:
 	@echo "make test        create .venv, install, run every test (reference, graders, mutants)"
@@ -20,6 +20,8 @@ help:
 	@echo "make benchmark   run the scripts in benchmarks/"
 	@echo "make benchmark-gpu  the fast engine's speed and a full-size run's peak memory, on a CUDA GPU"
 	@echo "make breakout-10min the short GPU run of Chapter 12: train 8 min, then 30 games (Nature protocol)"
+	@echo "make gpu-check   on a GPU machine, at most 9 min: CUDA-graph tests, speeds, a short Breakout run; one JSON report"
+	@echo "                 (make gpu-check DRY=1: every step for seconds on a CPU, as CI runs it)"
 	@echo "make learn-breakout-cpu  train and evaluate a Breakout agent on a CPU in at most 75 min (Chapter 12's curve)"
 	@echo "make book-check  open the built book in headless Chromium and check every page"
 	@echo "make ablation    re-run the ladder ablation on CartPole (about 7 min of CPU; the command behind book/data)"
@@ -64,6 +66,15 @@ benchmark-gpu: $(STAMP)
 # Chapter 12's proof that the agent learns Breakout on a 2-core CPU: at most 75 minutes, writes book/data/breakout_cpu*.
 learn-breakout-cpu: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/learn_breakout_cpu.py $(ARGS)
+
+# Everything a GPU machine should tell us about the fast engine (benchmarks/gpu_check.py): the CUDA-graph
+# equality tests, emulators/update/whole-loop speeds at the Nature settings with the 1M replay memory, and
+# breakout_10min trained for what the 9 minutes leave (at most 4), then 30 games. Writes one JSON report
+# (runs/gpu-check/<time>/report.json, or GPU_CHECK_DIR). DRY=1: every step for seconds on a CPU (CI).
+GPU_CHECK_DIR ?=
+gpu-check: $(STAMP)
+	$(BIN)/python benchmarks/gpu_check.py $(if $(filter 1 yes true,$(DRY)),--dry) \
+		$(if $(GPU_CHECK_DIR),--folder $(GPU_CHECK_DIR)) $(ARGS)
 
 BREAKOUT_10MIN_DIR ?= runs/breakout-10min
 breakout-10min: $(STAMP)

@@ -12,11 +12,17 @@ agent steps, counted from `learning_starts`; transitions sampled uniformly from 
 logic; the same loss, optimizer, target sync and epsilon schedule. The updates due after step t are
 made before the transitions of step t+1 are stored, as in the plain loop. What differs, and why, is
 listed in Chapter 12: several emulators (the papers had one), and FIRE as a separate agent step.
+
+On a CUDA device `gpu_settings` also switches on what fixed shapes and a latency-bound network allow
+(cuDNN autotuning, TensorFloat-32, one PyTorch CPU thread); on a CPU nothing changes.
 """
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
+import torch
 
 from dqn_tutorial.device_replay import DeviceReplayMemory
 from dqn_tutorial.evaluation import EvaluationResult, evaluate_in_parallel
@@ -26,8 +32,44 @@ from dqn_tutorial.training import Trainer
 from dqn_tutorial.vector_atari import VectorAtari, greedy_or_random
 
 
+def gpu_settings(device: torch.device, num_threads: int = 0) -> dict:
+    """Make PyTorch quicker for the fast engine on a CUDA GPU; returns what was set ({} on a CPU).
+
+    - cuDNN autotuning (`cudnn.benchmark`): off by default because it re-tunes for every new input
+      shape. Here the shapes never change (batch 32 for updates, num_envs for acting, the evaluation's
+      games), so each is tuned once, on its first call: the update's during the CUDA graph's warm-up,
+      never inside a recording. The fastest algorithm may differ between runs, so two runs with the same
+      seed can differ by rounding; the equality tests compare two agents within one process, which share
+      the choice.
+    - TensorFloat-32 on the tensor cores: PyTorch already uses it for convolutions, not for matrix
+      products; "high" adds the two fully connected layers. TF32 rounds the products' inputs to a
+      10-bit mantissa (float32's range, about 3 decimal digits) and sums in float32.
+      tests/reference/test_graphed_update.py compares the graphed and the plain update under these very
+      settings too (both sides compute with the same ones).
+    - One PyTorch CPU thread, unless `num_threads` (config.num_threads) asks for more: on a GPU the host
+      runs no tensor arithmetic worth splitting, while its default of one thread per core would compete
+      with the C++ emulator threads (one per emulator, `vector_atari.emulator_threads`) for the cores.
+    Global settings, for this process: the training command is its own process.
+    """
+    if device.type != "cuda":
+        return {}  # the CPU path is left exactly as the plain engine runs it
+    torch.backends.cudnn.benchmark = True
+    torch.backends.cudnn.allow_tf32 = True
+    # Not the newer per-backend `fp32_precision` flags: once both kinds are set, PyTorch raises an error
+    # when either is read, and libraries still read this one.
+    torch.set_float32_matmul_precision("high")
+    if not num_threads:
+        torch.set_num_threads(1)
+    return {"cudnn_benchmark": True, "tf32": True, "torch_cpu_threads": torch.get_num_threads()}
+
+
 class FastTrainer(Trainer):
     graphed_update: GraphedUpdate | None = None  # made at the first update, after a resume restored the weights
+
+    def __init__(self, config, run_dir, progress: bool = True):
+        super().__init__(config, run_dir, progress)
+        self.device_settings = gpu_settings(self.device, config.num_threads)
+        self.evaluation_seconds = 0.0  # this session's evaluations: they count against max_wall_minutes
 
     def make_envs(self) -> tuple[int, ...]:
         config = self.config
@@ -46,6 +88,16 @@ class FastTrainer(Trainer):
         self.stacks = self.envs.reset(seed=self.config.seed + 1000 * self.resumes)
 
     def play_step(self, epsilon: float) -> None:
+        # Acting runs on the same CUDA stream as the updates, so its forward pass waits for the updates
+        # queued in the previous iteration. Deliberately: those updates write the very weights it reads,
+        # in place (a forward on another stream could read some layers before an update and some
+        # after), and the stacks it reads are made on this stream after them. The wait costs time only
+        # when the GPU needs longer for its updates than the emulators for their step; then the GPU is
+        # the bottleneck, and a second stream acting on a copy of the weights made one iteration earlier
+        # could save at most the forward pass and the GPU's idle gap until the host queues the next
+        # updates, at the price of actions from older weights and the uploads and frame stacking moved
+        # to that stream too. benchmarks/gpu_check.py measures the emulators alone, the updates alone
+        # and the whole loop: if the loop is close to the slower of the two parts, there is nothing to win.
         actions = greedy_or_random(self.online, self.stacks, epsilon, self.rng)
         newest_frames = self.stacks[:, -1]           # of the observations the actions are taken in
         taken = self.envs.send(actions)              # the emulators run in C++ threads from here ...
@@ -80,4 +132,12 @@ class FastTrainer(Trainer):
         return self.graphed_update.take_means()
 
     def run_evaluation(self, episodes: int, seed: int) -> EvaluationResult:
-        return evaluate_in_parallel(self.online, self.config, episodes, seed=seed, device=self.device)
+        start = time.perf_counter()
+        result = evaluate_in_parallel(self.online, self.config, episodes, seed=seed, device=self.device)
+        self.evaluation_seconds += time.perf_counter() - start
+        return result
+
+    def summary(self) -> dict:
+        return {**super().summary(), "env_threads": self.envs.num_threads,
+                "torch_cpu_threads": torch.get_num_threads(), "gpu_settings": self.device_settings,
+                "evaluation_seconds_this_session": round(self.evaluation_seconds, 2)}

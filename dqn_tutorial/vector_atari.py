@@ -2,8 +2,9 @@
 
 The Python env of Chapters 1, 2 and 10 spends most of its time in Python wrappers, one emulator at a
 time. ale-py's `AtariVectorEnv` runs `num_envs` emulators in C++ threads and does the same action
-repeat, max over the last two frames, 84x84 resize and 0-30 no-op frames there: with the no-ops and
-FIRE off, its frames are pixel-identical to `make_atari_env`'s (tests/reference/test_vector_atari.py).
+repeat, max over the last two frames, 84x84 resize and 0-30 no-op frames there (asked for 31: see
+`vector_noop_max`): with the no-ops and FIRE off, its frames are pixel-identical to `make_atari_env`'s
+(tests/reference/test_vector_atari.py).
 
 Three things it does differently, so this module does them itself:
 - Frame stacks: it pads a new game's stack with black frames; we repeat the first frame, as
@@ -18,6 +19,7 @@ Three things it does differently, so this module does them itself:
 
 from __future__ import annotations
 
+import os
 import re
 
 import numpy as np
@@ -46,6 +48,39 @@ def push_frames(stacks: torch.Tensor, frames: torch.Tensor, new_game: torch.Tens
     return torch.where(new_game[:, None, None, None], fresh, rolled)
 
 
+def vector_noop_max(noop_max: int) -> int:
+    """The `noop_max` to give `AtariVectorEnv` so it plays 0..noop_max no-op frames, as `NoopReset` does.
+
+    ale-py 0.12's C++ env draws its count below `noop_max` (0..29 for 30: measured from
+    `episode_frame_number` after its resets), while Chapter 2's `NoopReset` draws 0..noop_max
+    inclusive (0..30). One more makes the two engines start their games alike
+    (tests/reference/test_vector_atari.py measures both). 0 still means no no-ops.
+    """
+    return noop_max + 1 if noop_max > 0 else 0
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on (a container or `taskset` may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def emulator_threads(requested: int, num_envs: int) -> int:
+    """C++ threads for `num_envs` emulators: `requested` if given, else one per emulator up to the usable cores.
+
+    ale-py's own default (0) is min(num_envs, std::thread::hardware_concurrency()), which counts every
+    core of the machine, not the ones this process may use: in a container given 16 cores of a large
+    server, 30 evaluation games would get 30 threads taking turns on 16 cores. Each emulator's step is
+    one job for the next free thread and `recv` waits for the last, so a step takes as many rounds as
+    the busiest thread has jobs: one thread per emulator, as far as the cores go.
+    """
+    if requested:
+        return requested
+    return max(1, min(num_envs, usable_cores()))
+
+
 class VectorAtari:
     """`num_envs` Atari games stepped together in C++; observations are frame stacks on `device`.
 
@@ -63,9 +98,10 @@ class VectorAtari:
         self.num_envs = num_envs
         self.history_length = config.history_length
         self.seed = seed
+        self.num_threads = emulator_threads(num_threads, num_envs)
         self.envs = AtariVectorEnv(
-            rom_name(config.env_id), num_envs, num_threads=num_threads, autoreset_mode="SameStep",
-            frameskip=config.frame_skip, maxpool=config.max_last_two, noop_max=config.noop_max,
+            rom_name(config.env_id), num_envs, num_threads=self.num_threads, autoreset_mode="SameStep",
+            frameskip=config.frame_skip, maxpool=config.max_last_two, noop_max=vector_noop_max(config.noop_max),
             repeat_action_probability=config.sticky_action_probability,
             max_num_frames_per_episode=config.eval_max_frames if evaluation else config.max_episode_frames,
             img_height=84, img_width=84, grayscale=True, stack_num=1,

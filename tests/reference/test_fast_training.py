@@ -35,6 +35,8 @@ def fast_run(tmp_path_factory) -> Path:
 def test_fast_run_keeps_the_replay_ratio(fast_run):
     summary = json.loads((fast_run / "summary.json").read_text())
     assert summary["total_steps"] == 1600 and summary["total_frames"] == 6400
+    assert summary["gpu_settings"] == {} and summary["env_threads"] >= 1  # on a CPU: PyTorch's settings untouched
+    assert summary["evaluation_seconds_this_session"] > 0  # the evaluation at step 1600 (its time is in the budget)
     assert summary["updates"] == (1600 - 800) // 4  # one update of 32 per 4 agent steps
     evaluations = (fast_run / "evaluations.csv").read_text().splitlines()
     assert len(evaluations) == 2 and evaluations[1].startswith("1600,")

@@ -1,10 +1,12 @@
 """The fast engine's update must be the plain update: same batch in, same weights out."""
 
 import copy
+from contextlib import contextmanager
 
 import pytest
 import torch
 
+from dqn_tutorial.fast_training import gpu_settings
 from dqn_tutorial.graphed_update import GraphedUpdate
 from dqn_tutorial.networks import NatureNetwork
 from dqn_tutorial.optimizers import make_optimizer
@@ -54,10 +56,44 @@ def test_fast_update_equals_plain_update_on_cpu(optimizer_name, with_target, los
     assert mean_loss == pytest.approx(sum(plain_losses) / 4, rel=1e-6)
 
 
+@contextmanager
+def torch_settings_restored():
+    """Whatever the body sets globally (cuDNN autotuning, TF32, CPU threads), put it back after."""
+    saved = (torch.backends.cudnn.benchmark, torch.backends.cudnn.allow_tf32, torch.get_float32_matmul_precision(),
+             torch.get_num_threads())
+    try:
+        yield
+    finally:
+        torch.backends.cudnn.benchmark, torch.backends.cudnn.allow_tf32 = saved[0], saved[1]
+        torch.set_float32_matmul_precision(saved[2])
+        torch.set_num_threads(saved[3])
+
+
+def test_gpu_settings_change_nothing_on_a_cpu_and_the_right_things_on_cuda():
+    """The fast engine's CUDA settings are flags, so both branches can be checked without a GPU."""
+    with torch_settings_restored():
+        torch.set_num_threads(2)  # so that a change to one thread shows
+        before = (torch.backends.cudnn.benchmark, torch.get_float32_matmul_precision(), torch.get_num_threads())
+        assert gpu_settings(torch.device("cpu")) == {}
+        assert (torch.backends.cudnn.benchmark, torch.get_float32_matmul_precision(), torch.get_num_threads()) == before
+        applied = gpu_settings(torch.device("cuda"))
+        assert applied == {"cudnn_benchmark": True, "tf32": True, "torch_cpu_threads": 1}
+        assert torch.backends.cudnn.benchmark and torch.backends.cudnn.allow_tf32
+        assert torch.get_float32_matmul_precision() == "high" and torch.get_num_threads() == 1
+        gpu_settings(torch.device("cuda"), num_threads=2)  # config.num_threads set: left to the Trainer
+        assert torch.get_num_threads() == 1
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="recording a CUDA graph needs a CUDA GPU")
+@pytest.mark.parametrize("settings", ["pytorch_defaults", "fast_engine"])
 @pytest.mark.parametrize("optimizer_name", ["rmsprop", "adam"])
-def test_cuda_graph_update_equals_plain_update(optimizer_name):
-    plain_net, fast_net, plain_losses, mean_loss = run_both(optimizer_name, True, "huber", "cuda", use_graph=True)
+def test_cuda_graph_update_equals_plain_update(optimizer_name, settings):
+    """Graphed against ungraphed, both under the same global settings: PyTorch's defaults, then the
+    ones the fast engine runs with on a GPU (cuDNN autotuning, TF32 matrix products: gpu_settings)."""
+    with torch_settings_restored():
+        if settings == "fast_engine":
+            gpu_settings(torch.device("cuda"))
+        plain_net, fast_net, plain_losses, mean_loss = run_both(optimizer_name, True, "huber", "cuda", use_graph=True)
     for name, a in plain_net.state_dict().items():
         torch.testing.assert_close(fast_net.state_dict()[name], a, rtol=1e-4, atol=1e-6, msg=f"{name} differs")
     assert mean_loss == pytest.approx(sum(plain_losses) / 4, rel=1e-4)

@@ -100,3 +100,46 @@ def test_greedy_or_random_explores_at_rate_epsilon_and_is_greedy_otherwise():
     actions = greedy_or_random(Fixed(), stacks, 0.2, rng)
     # non-greedy actions appear with probability epsilon * 3/4 = 0.15
     assert abs((actions != 2).mean() - 0.15) < 0.01
+
+
+def test_no_op_starts_play_0_to_30_frames_in_both_engines():
+    """Both engines start each game after 0..30 no-op emulator frames (the Nature protocol), counted
+    by the emulator itself: `episode_frame_number` right after a reset. ale-py's C++ env draws below
+    the `noop_max` it is given, so VectorAtari asks it for one more (vector_noop_max)."""
+    import gymnasium as gym
+
+    from dqn_tutorial.preprocessing import NoopReset
+
+    config = get_preset("nature2015")
+    assert config.noop_max == 30
+    vector = VectorAtari(config, num_envs=8, seed=0)
+    fast_counts = []
+    for index in range(60):  # 480 starts; seeded once, so the draws are the same on every run
+        _, info = vector.envs.reset(seed=0 if index == 0 else None)
+        fast_counts += [int(n) for n in info["episode_frame_number"]]
+    vector.close()
+
+    raw = gym.make("ALE/Breakout-v5", frameskip=1, repeat_action_probability=0.0)
+    plain = NoopReset(raw, noop_max=config.noop_max)
+    plain_counts = []
+    for index in range(480):
+        _, info = plain.reset(seed=0 if index == 0 else None)
+        plain_counts.append(int(info["episode_frame_number"]))
+    plain.close()
+
+    # With 480 uniform draws from 0..30, missing either end has probability about 1e-7.
+    assert (min(plain_counts), max(plain_counts)) == (0, 30), "the plain engine's NoopReset"
+    assert (min(fast_counts), max(fast_counts)) == (0, 30), "the fast engine's C++ emulators"
+    assert len(set(fast_counts)) == len(set(plain_counts)) == 31
+
+
+def test_emulator_threads_default_to_one_per_emulator_up_to_the_usable_cores():
+    from dqn_tutorial.vector_atari import emulator_threads, usable_cores
+
+    cores = usable_cores()
+    assert emulator_threads(0, 1) == 1
+    assert emulator_threads(0, 64) == min(64, cores)
+    assert emulator_threads(3, 64) == 3  # config.env_threads, when set, is taken as it is
+    vector = VectorAtari(get_preset("nature2015"), num_envs=2, seed=0)
+    assert vector.num_threads == min(2, cores)
+    vector.close()
