@@ -101,7 +101,8 @@ def run_one(config: Config, small_network: bool, run_dir: Path) -> dict:
         observation_size = int(np.prod(trainer.envs.single_observation_space.shape))
         trainer.online = ShallowMLP(trainer.num_actions, observation_size).to(trainer.device)
         trainer.target = make_target_network(trainer.online) if config.target_network else None
-        trainer.optimizer = make_optimizer(config.optimizer, trainer.online.parameters(), config.learning_rate, config.batch_size)
+        trainer.optimizer = make_optimizer(config.optimizer, trainer.online.parameters(), config.learning_rate, config.batch_size,
+                                           adam_epsilon=config.adam_epsilon)
     parameters = count_parameters(trainer.online)
     start, cpu_start = time.perf_counter(), time.process_time()
     summary = trainer.run()

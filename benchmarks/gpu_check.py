@@ -330,7 +330,7 @@ def part_update(args) -> dict:
     online = place_network(build_network("nature", 4, (4, 84, 84)), device)
     target = make_target_network(online)
     optimizer = make_optimizer(config.optimizer, online.parameters(), config.learning_rate, config.batch_size,
-                               capturable=device.type == "cuda")
+                               capturable=device.type == "cuda", adam_epsilon=config.adam_epsilon)
     memory = DeviceReplayMemory(args.replay_capacity, num_envs=n, seed=0, device=device)
     frames = torch.randint(0, 256, (n, 84, 84), dtype=torch.uint8, device=device)
     rng = np.random.default_rng(0)

@@ -89,7 +89,7 @@ class Trainer:
         self.online = place_network(build_network(config.network, self.num_actions, observation_shape), self.device)
         self.target = make_target_network(self.online) if config.target_network else None
         self.optimizer = make_optimizer(config.optimizer, self.online.parameters(), config.learning_rate, config.batch_size,
-                                        capturable=self.device.type == "cuda")
+                                        capturable=self.device.type == "cuda", adam_epsilon=config.adam_epsilon)
         self.memory = self.make_memory(observation_shape)
         self.rng = np.random.default_rng(config.seed)
         self.step = 0              # agent steps taken (all emulators together)

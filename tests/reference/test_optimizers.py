@@ -70,3 +70,9 @@ def test_make_optimizer_names_and_the_floor_for_the_batch():
     assert isinstance(make_optimizer("adam", w, 1e-4, 32), torch.optim.Adam)
     with pytest.raises(UserError, match="optimizer"):
         make_optimizer("sgd", w, 1e-4, 32)
+
+
+def test_adam_epsilon_reaches_adam():
+    w = [torch.zeros(1, requires_grad=True)]
+    assert make_optimizer("adam", w, 1e-4, 32).param_groups[0]["eps"] == 1.5e-4
+    assert make_optimizer("adam", w, 1e-4, 32, adam_epsilon=1e-8).param_groups[0]["eps"] == 1e-8
