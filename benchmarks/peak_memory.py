@@ -4,7 +4,7 @@ Trains `nature2015` until the replay memory has wrapped (1M agent steps = 4M fra
 `--extra-steps`), writes the final checkpoint with the replay memory (`save_replay`, as every real run
 does), then resumes it for `--resume-steps` more steps. Prints JSON lines: each phase's peak host
 memory (resident set of the training process) and peak GPU memory (PyTorch's allocations), the
-checkpoint's size, and the wall time. A resume memory-maps `replay.pt`: while it is copied in, its
+checkpoint's size, and the wall time. A resume memory-maps the replay file: while it is copied in, its
 pages count in the resident set too, but they are file cache the OS can drop, not allocated memory.
 
     python benchmarks/peak_memory.py --device cuda --engine fast --num-envs 32          # on a GPU
@@ -62,7 +62,7 @@ def main() -> None:
                  "--eval-every", str(10 ** 9), "--checkpoint-every", str(10 ** 9), "--log-every", "10000",
                  "--run-dir", str(run_dir), "--no-progress"]
         trained = run_phase(train, run_dir)
-        replay_file = run_dir / "checkpoints" / "replay.pt"
+        replay_file = next((run_dir / "checkpoints").glob("replay_step_*.pt"))  # the one latest.pt names
         trained["replay_checkpoint_gb"] = round(replay_file.stat().st_size / 1e9, 3)
         trained["command"] = " ".join(train[1:]).replace(str(run_dir), "RUN_DIR")
         print(json.dumps({"phase": "train", **trained}), flush=True)

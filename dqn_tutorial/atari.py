@@ -115,6 +115,27 @@ def make_atari_env(
     return env
 
 
+def emulator_state(env: gym.Env) -> dict:
+    """The emulator's whole state, so a resumed run continues the same game exactly (Chapter 12).
+
+    ALE's state with its random generator (`cloneState(include_rng=True)`: RAM, CPU and TIA registers,
+    frame counters, the sticky-action generator), as bytes in a uint8 array, and the env's numpy
+    generator (NoopReset draws its no-op counts from it). Plain data and arrays only, so a checkpoint
+    holding it loads with weights_only=True once the arrays are tensors (environment.env_state).
+    """
+    atari = env.unwrapped
+    serialized = atari.ale.cloneState(include_rng=True).serialize()
+    return {"ale": np.frombuffer(serialized, dtype=np.uint8).copy(),
+            "np_random": atari.np_random.bit_generator.state}
+
+
+def load_emulator_state(env: gym.Env, state: dict) -> None:
+    """Put an emulator back in the state `emulator_state` returned (same game, any seed)."""
+    atari = env.unwrapped
+    atari.ale.restoreState(ale_py.ALEState(np.asarray(state["ale"], dtype=np.uint8).tobytes()))
+    atari.np_random.bit_generator.state = state["np_random"]
+
+
 def random_agent_returns(env: gym.Env, episodes: int, seed: int) -> list[float]:
     """Scores of whole games played with uniformly random actions: the papers' "random" baseline.
 

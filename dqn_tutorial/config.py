@@ -13,11 +13,40 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
+import numbers
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from dqn_tutorial.errors import UserError
+
+# Bounds past which a value cannot work: ALE takes 32-bit frame counts; seeds get offsets added
+# (evaluation seeds are seed + 10,000 + step) and must stay below 2**32 for NumPy's legacy seeding.
+MAX_FRAMES = 2**31 - 1
+MAX_SEED = 999_999_999
+MAX_FRAME_SKIP = 100            # the papers: 4; past 100 one agent step is longer than a second of play
+MAX_ENVS = 1024                 # emulators in parallel; Chapter 12's fast run uses 16
+MAX_COUNT = 10**12              # any count: 10^12 agent steps would take years on any machine
+
+
+def flag(name: str) -> str:
+    """The command-line flag of a config field: learning_rate -> --learning-rate."""
+    return "--" + name.replace("_", "-")
+
+
+def _check_type(name: str, value: Any, kind: type) -> None:
+    """Fields keep their type (a config.json edited by hand, or a library caller, can break it)."""
+    if kind is float:
+        ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    elif kind is int:
+        ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, kind)
+    if not ok:
+        words = {int: "a whole number", float: "a number", bool: "true or false", str: "a string"}[kind]
+        raise UserError(f"{name} must be {words}, got {value!r}: fix {flag(name)}")
 
 
 @dataclass
@@ -71,42 +100,95 @@ class Config:
     env_threads: int = 0                     # fast engine: C++ emulator threads; 0 = ale-py's default
 
     def validate(self) -> "Config":
+        """Check every field before any work is done; each message names the flag that fixes it."""
+        for item in fields(self):
+            _check_type(item.name, getattr(self, item.name), type(item.default))
+        for name in ["sticky_action_probability", "learning_rate", "adam_epsilon", "gamma", "epsilon_start",
+                     "epsilon_end", "max_wall_minutes", "eval_epsilon"]:
+            value = getattr(self, name)
+            if not math.isfinite(value):
+                hint = " (0 = no limit)" if name == "max_wall_minutes" else ""
+                raise UserError(f"{name} must be a finite number, got {value}: set {flag(name)} to a number{hint}")
         positive = ["frame_skip", "history_length", "num_envs", "batch_size", "update_every", "replay_capacity",
                     "total_steps", "eval_every", "eval_episodes", "eval_max_frames", "checkpoint_every",
                     "log_every", "max_episode_frames"]
         for name in positive:
             if getattr(self, name) <= 0:
-                raise UserError(f"{name} must be positive, got {getattr(self, name)}")
+                raise UserError(f"{name} must be positive, got {getattr(self, name)}: set {flag(name)} to 1 or more")
         for name in ["noop_max", "num_threads", "env_threads", "learning_starts", "epsilon_decay_steps", "target_sync_every"]:
             if getattr(self, name) < 0:
-                raise UserError(f"{name} must be zero or positive, got {getattr(self, name)}")
+                raise UserError(f"{name} must be zero or positive, got {getattr(self, name)}: set {flag(name)} to 0 or more")
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if type(item.default) is int and value > MAX_COUNT:
+                raise UserError(f"{item.name} is too large to make sense ({value:,}): set {flag(item.name)} "
+                                f"to at most {MAX_COUNT:,}")
+        # What the emulator accepts (ALE takes 32-bit frame counts), and bounds past which nothing works.
+        for name in ["max_episode_frames", "eval_max_frames"]:
+            if getattr(self, name) > MAX_FRAMES:
+                raise UserError(f"{name} must be at most {MAX_FRAMES:,} emulator frames (the emulator's limit), "
+                                f"got {getattr(self, name):,}: lower {flag(name)}")
+        if self.frame_skip > MAX_FRAME_SKIP:
+            raise UserError(f"frame_skip must be at most {MAX_FRAME_SKIP} (the papers: 4), got {self.frame_skip:,}: "
+                            f"lower --frame-skip")
+        if self.num_envs > MAX_ENVS:
+            raise UserError(f"num_envs must be at most {MAX_ENVS} emulators (Chapter 12's fast run: 16), "
+                            f"got {self.num_envs:,}: lower --num-envs")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise UserError(f"seed must be between 0 and {MAX_SEED:,}, got {self.seed}: choose another --seed")
         for name in ["epsilon_start", "epsilon_end", "eval_epsilon", "sticky_action_probability"]:
             if not 0.0 <= getattr(self, name) <= 1.0:
-                raise UserError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
+                raise UserError(f"{name} must be between 0 and 1, got {getattr(self, name)}: fix {flag(name)}")
         if self.max_wall_minutes < 0:
-            raise UserError(f"max_wall_minutes must be zero (no limit) or positive, got {self.max_wall_minutes}")
+            raise UserError(f"max_wall_minutes must be zero (no limit) or positive, got {self.max_wall_minutes}: "
+                            f"fix --max-wall-minutes")
         if not 0.0 <= self.gamma <= 1.0:
-            raise UserError(f"gamma must be between 0 and 1, got {self.gamma}")
+            raise UserError(f"gamma must be between 0 and 1, got {self.gamma}: fix --gamma")
         if self.learning_rate <= 0:
-            raise UserError(f"learning_rate must be positive, got {self.learning_rate}")
+            raise UserError(f"learning_rate must be positive, got {self.learning_rate}: fix --learning-rate")
         if not self.adam_epsilon > 0:
-            raise UserError(f"adam_epsilon must be positive, got {self.adam_epsilon}")
+            raise UserError(f"adam_epsilon must be positive, got {self.adam_epsilon}: fix --adam-epsilon")
         if self.loss not in ("mse", "huber"):
-            raise UserError(f"loss must be 'mse' or 'huber', got {self.loss!r}")
+            raise UserError(f"loss must be 'mse' or 'huber', got {self.loss!r}: fix --loss")
         if self.optimizer not in ("rmsprop", "adam"):
-            raise UserError(f"optimizer must be 'rmsprop' or 'adam', got {self.optimizer!r}")
+            raise UserError(f"optimizer must be 'rmsprop' or 'adam', got {self.optimizer!r}: fix --optimizer")
         if self.network not in ("dqn2013", "nature", "mlp"):
-            raise UserError(f"network must be 'dqn2013', 'nature' or 'mlp', got {self.network!r}")
-        if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
-            raise UserError(f"device must be auto, cpu or cuda, got {self.device!r}")
+            raise UserError(f"network must be 'dqn2013', 'nature' or 'mlp', got {self.network!r}: fix --network")
+        if self.device not in ("auto", "cpu", "cuda") and not re.fullmatch(r"cuda:\d+", self.device):
+            raise UserError(f"device must be auto, cpu, cuda or cuda:N, got {self.device!r}: fix --device")
         if self.engine not in ("plain", "fast"):
-            raise UserError(f"engine must be 'plain' or 'fast', got {self.engine!r}")
+            raise UserError(f"engine must be 'plain' or 'fast', got {self.engine!r}: fix --engine")
         if self.engine == "fast" and not self.is_atari:
-            raise UserError(f"the fast engine runs Atari games only; {self.env_id} needs engine 'plain'")
+            raise UserError(f"the fast engine runs Atari games only; {self.env_id} needs --engine plain")
+        if not self.env_id.strip():
+            raise UserError("env_id is empty: give --env-id a game name such as Breakout, or a gymnasium id")
+        if not self.is_atari:
+            # Vector observations (CartPole): no frames to stack, skip, max or reset with FIRE.
+            if self.history_length != 1:
+                raise UserError(f"{self.env_id} has vector observations: set --history-length 1")
+            if self.network != "mlp":
+                raise UserError(f"{self.env_id} has vector observations, which the {self.network!r} CNN cannot read: "
+                                f"set --network mlp")
+            if self.frame_skip != 1:
+                raise UserError(f"frame skipping applies to Atari games only: set --frame-skip 1 for {self.env_id}")
+        elif self.noop_max >= min(self.max_episode_frames, self.eval_max_frames):
+            raise UserError(f"noop_max ({self.noop_max} frames) must be below max_episode_frames and eval_max_frames: "
+                            f"lower --noop-max (the papers: 30)")
+        if self.target_network and self.target_sync_every == 0:
+            raise UserError("target_sync_every must be positive with a target network: set --target-sync-every "
+                            "(the papers: 10000) or --no-target-network")
         if self.replay_capacity % self.num_envs:
-            raise UserError(f"replay_capacity ({self.replay_capacity}) must be a multiple of num_envs ({self.num_envs})")
+            raise UserError(f"replay_capacity ({self.replay_capacity}) must be a multiple of num_envs ({self.num_envs}): "
+                            f"fix --replay-capacity")
+        if self.replay_capacity // self.num_envs <= self.history_length:
+            raise UserError(f"replay_capacity ({self.replay_capacity}) must hold more than history_length "
+                            f"({self.history_length}) steps per emulator: raise --replay-capacity")
         if self.batch_size > self.replay_capacity:
-            raise UserError(f"batch_size ({self.batch_size}) cannot exceed replay_capacity ({self.replay_capacity})")
+            raise UserError(f"batch_size ({self.batch_size}) cannot exceed replay_capacity ({self.replay_capacity}): "
+                            f"lower --batch-size or raise --replay-capacity")
+        if self.learning_starts >= self.total_steps:
+            raise UserError(f"learning_starts ({self.learning_starts:,}) must be below total_steps ({self.total_steps:,}), "
+                            f"or no update is ever made: lower --learning-starts or raise --total-steps")
         return self
 
     @property
@@ -161,19 +243,20 @@ def _build_presets() -> dict[str, Config]:
         target_network=True, target_sync_every=1_000, loss="huber", optimizer="adam", learning_rate=5e-4,
         batch_size=128, update_every=1, replay_capacity=10_000, learning_starts=1_000, epsilon_end=0.02,
         epsilon_decay_steps=10_000, total_steps=30_000, eval_every=2_500, eval_episodes=20,
-        eval_epsilon=0.0, eval_max_frames=500, checkpoint_every=10_000, save_replay=False, log_every=500,
+        eval_epsilon=0.0, eval_max_frames=500, checkpoint_every=10_000, log_every=500,
         num_threads=1,  # a tiny MLP runs fastest on one thread; more threads only add synchronisation
     )
     # Chapter 12's short GPU run: the Nature agent on the fast engine, tuned for a 10-minute budget.
-    # Taken from CleanRL's dqn_atari: the Adam optimizer with learning rate 1e-4, epsilon down to 0.01, a
-    # target sync every 1,000 agent steps. Not CleanRL's: Adam's eps is 1.5e-4 (Rainbow's value, Hessel et
-    # al. 2018, also in Dopamine; CleanRL keeps PyTorch's default 1e-8), the loss is Huber (the Nature
-    # paper's error clipping; CleanRL uses the squared error), and the two schedules are shorter than both
-    # CleanRL's and the paper's so they fit an 8-minute budget. Chapter 12 lists each change beside the
-    # paper's value. The replay ratio (one update of 32 per 4 agent steps) stays the paper's.
+    # Taken from CleanRL's dqn_atari: Adam with learning rate 1e-4 and eps 1e-8 (PyTorch's default; with
+    # our mean loss eps 1.5e-4 shrank early steps ~3x and learned far slower on Breakout, Chapters 7 and
+    # 12), epsilon down to 0.01, a target sync every 1,000 agent steps. Not CleanRL's: the loss is Huber
+    # (the Nature paper's error clipping; CleanRL uses the squared error), and the two schedules are
+    # shorter than both CleanRL's and the paper's so they fit an 8-minute budget. Chapter 12 lists each
+    # change beside the paper's value. The replay ratio (one update of 32 per 4 agent steps) stays the paper's.
     presets["breakout_10min"] = presets["nature2015"].replace(
         engine="fast", num_envs=16,
-        optimizer="adam", learning_rate=1e-4,          # paper: RMSProp 2.5e-4; CleanRL: Adam 1e-4 (eps 1e-8)
+        optimizer="adam", learning_rate=1e-4,          # paper: RMSProp 2.5e-4; CleanRL: Adam 1e-4
+        adam_epsilon=1e-8,                             # CleanRL's (PyTorch's default)
         learning_starts=20_000,                        # paper: 50,000; CleanRL: 80,000
         epsilon_end=0.01, epsilon_decay_steps=250_000,  # paper: 0.1 over 1M steps; CleanRL: 0.01 over 1M
         target_sync_every=1_000,                       # paper (code): 10,000 agent steps; CleanRL: 1,000

@@ -2,16 +2,25 @@
 
 Every observation comes out as (history, *frame_shape), so the replay memory and the networks treat
 CartPole's 4 numbers and Breakout's 4 stacked frames alike.
+
+`vector_env_state` and `load_vector_env_state` save and restore the games in progress, emulator and
+every wrapper, so that a resumed run continues them exactly instead of starting new ones.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import gymnasium as gym
 import numpy as np
+import torch
+from gymnasium.wrappers import OrderEnforcing, PassiveEnvChecker, TimeLimit
 
-from dqn_tutorial.atari import make_atari_env
+from dqn_tutorial.atari import emulator_state, load_emulator_state, make_atari_env
 from dqn_tutorial.config import Config
 from dqn_tutorial.errors import UserError
+from dqn_tutorial.frame_skipping import FrameSkip
+from dqn_tutorial.preprocessing import FireReset, FrameStack, NoopReset, Resize84
 
 
 class AddHistoryAxis(gym.ObservationWrapper):
@@ -58,3 +67,127 @@ def make_vector_env(config: Config, seed: int) -> gym.vector.VectorEnv:
     """
     makers = [lambda i=i: make_env(config, seed=seed + i) for i in range(config.num_envs)]
     return gym.vector.SyncVectorEnv(makers, autoreset_mode=gym.vector.AutoresetMode.SAME_STEP)
+
+
+# ----- the games in progress, for checkpoints (Chapter 12: an exact resume) -----
+# Wrappers that keep nothing from one step to the next (NoopReset and the FIRE press draw from and act
+# on the emulator below them). Those with state define get_wrapper_state/set_wrapper_state.
+STATELESS_WRAPPERS = (NoopReset, FireReset, Resize84, AddHistoryAxis)
+# gymnasium's own wrappers, added by gym.make: the attributes that change while a game is played.
+GYMNASIUM_WRAPPER_FIELDS = {TimeLimit: ("_elapsed_steps",), OrderEnforcing: ("_has_reset",),
+                            PassiveEnvChecker: ("checked_reset", "checked_step", "checked_render",
+                                                "checked_data_reuse")}
+
+
+def _storable(value: Any) -> Any:
+    """numpy arrays -> tensors (weights_only=True loads tensors and plain data, not numpy arrays)."""
+    if isinstance(value, np.ndarray):
+        return torch.from_numpy(np.array(value, copy=True))
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {key: _storable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_storable(item) for item in value]
+    return value
+
+
+def _from_storable(value: Any) -> Any:
+    """The inverse of _storable: every tensor in an env state was a numpy array."""
+    if isinstance(value, torch.Tensor):
+        return value.numpy().copy()
+    if isinstance(value, dict):
+        return {key: _from_storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_from_storable(item) for item in value]
+    return value
+
+
+def _layers(env: gym.Env) -> list[gym.Env]:
+    """The env and every wrapper in it, outermost first, the bare environment last."""
+    layers = [env]
+    while isinstance(layers[-1], gym.Wrapper):
+        layers.append(layers[-1].env)
+    return layers
+
+
+def _layer_state(layer: gym.Env) -> dict | None:
+    """One layer's state as plain data and numpy arrays; None for a layer we cannot save."""
+    kind = type(layer)
+    if getattr(kind, "get_wrapper_state", None) is not None:  # ours, with state (looked up on the class:
+        return layer.get_wrapper_state()                       # gymnasium 0.x forwarded attributes)
+    if kind in STATELESS_WRAPPERS:
+        return {}
+    if kind in GYMNASIUM_WRAPPER_FIELDS:
+        return {name: getattr(layer, name) for name in GYMNASIUM_WRAPPER_FIELDS[kind]}
+    if isinstance(layer, gym.Wrapper):
+        return None
+    if hasattr(layer, "ale"):  # ALE's AtariEnv
+        return emulator_state(layer)
+    # gymnasium's classic control games (CartPole, Acrobot, ...): all they change is the physical state,
+    # the steps counted past a terminal state, and their generator.
+    if layer.__class__.__module__.startswith("gymnasium.envs.classic_control") and hasattr(layer, "state"):
+        return {"state": None if layer.state is None else np.array(layer.state, copy=True),
+                "steps_beyond_terminated": getattr(layer, "steps_beyond_terminated", None),
+                "np_random": layer.np_random.bit_generator.state}
+    return None
+
+
+def _load_layer_state(layer: gym.Env, state: dict) -> None:
+    kind = type(layer)
+    if getattr(kind, "get_wrapper_state", None) is not None:
+        layer.set_wrapper_state(state)
+    elif kind in STATELESS_WRAPPERS:
+        pass
+    elif kind in GYMNASIUM_WRAPPER_FIELDS:
+        for name in GYMNASIUM_WRAPPER_FIELDS[kind]:
+            setattr(layer, name, state[name])
+    elif hasattr(layer, "ale"):
+        load_emulator_state(layer, state)
+    else:
+        layer.state = None if state["state"] is None else np.array(state["state"], copy=True)
+        if hasattr(layer, "steps_beyond_terminated"):
+            layer.steps_beyond_terminated = state["steps_beyond_terminated"]
+        layer.np_random.bit_generator.state = state["np_random"]
+
+
+def env_state(env: gym.Env) -> list[dict] | None:
+    """The state of one env's game in progress, a list with one entry per layer (outermost first).
+
+    None when some layer is one we do not know how to save: the run then starts new games on resume.
+    """
+    states = [_layer_state(layer) for layer in _layers(env)]
+    return None if any(state is None for state in states) else _storable(states)
+
+
+def load_env_state(env: gym.Env, state: list[dict]) -> None:
+    """Restore what env_state returned into an env built from the same Config."""
+    layers = _layers(env)
+    names = [type(layer).__name__ for layer in layers]
+    if len(state) != len(layers):
+        raise UserError(f"the checkpoint's games were saved from {len(state)} env layers, this env has "
+                        f"{len(layers)} ({', '.join(names)}): resume with the run's own config")
+    for layer, layer_state in zip(layers, _from_storable(state)):
+        _load_layer_state(layer, layer_state)
+
+
+def vector_env_state(envs: gym.vector.VectorEnv) -> dict | None:
+    """The games in progress of a SyncVectorEnv: each env's state and the autoreset bookkeeping.
+
+    None for any other vector env (the fast engine's C++ emulators give no access to their state).
+    """
+    if not isinstance(envs, gym.vector.SyncVectorEnv):
+        return None
+    states = [env_state(env) for env in envs.envs]
+    if any(state is None for state in states):
+        return None
+    return {"envs": states, "autoreset_envs": _storable(np.asarray(envs._autoreset_envs, dtype=bool))}
+
+
+def load_vector_env_state(envs: gym.vector.VectorEnv, state: dict) -> None:
+    if not isinstance(envs, gym.vector.SyncVectorEnv) or len(state["envs"]) != len(envs.envs):
+        raise UserError(f"the checkpoint holds {len(state['envs'])} games in progress, which do not fit these "
+                        f"emulators: resume with the run's own config")
+    for env, env_saved in zip(envs.envs, state["envs"]):
+        load_env_state(env, env_saved)
+    envs._autoreset_envs = _from_storable(state["autoreset_envs"]).astype(bool)

@@ -12,9 +12,25 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from dqn_tutorial.config import Config
+from dqn_tutorial.config import MAX_ENVS, Config
 from dqn_tutorial.environment import make_env
+from dqn_tutorial.errors import UserError
 from dqn_tutorial.exploration import select_actions
+
+
+def check_arguments(episodes: int, seed: int, epsilon: float | None) -> None:
+    """Refuse what cannot give a score (0 games: a mean of nothing) before a game is played."""
+    if isinstance(episodes, bool) or not isinstance(episodes, (int, np.integer)) or episodes < 1:
+        raise UserError(f"episodes must be a whole number, 1 or more, got {episodes!r}: fix --episodes")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise UserError(f"seed must be a whole number, 0 or more, got {seed!r}: fix --seed")
+    if epsilon is not None:
+        try:
+            ok = 0.0 <= float(epsilon) <= 1.0  # False for nan
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise UserError(f"epsilon must be between 0 and 1, got {epsilon!r}: fix --epsilon")
 
 
 @dataclass
@@ -38,6 +54,7 @@ class EvaluationResult:
 def evaluate(network: torch.nn.Module, config: Config, episodes: int, seed: int,
              epsilon: float | None = None, device: str | torch.device = "cpu") -> EvaluationResult:
     """Play `episodes` whole games on a fresh evaluation environment and return their real scores."""
+    check_arguments(episodes, seed, epsilon)
     epsilon = config.eval_epsilon if epsilon is None else epsilon
     env = make_env(config, seed=seed, evaluation=True)
     rng = np.random.default_rng(seed)
@@ -71,6 +88,10 @@ def evaluate_in_parallel(network: torch.nn.Module, config: Config, episodes: int
     """
     from dqn_tutorial.vector_atari import VectorAtari, greedy_or_random
 
+    check_arguments(episodes, seed, epsilon)
+    if episodes > MAX_ENVS:
+        raise UserError(f"the fast engine plays each game on its own emulator: at most {MAX_ENVS} games at once, "
+                        f"got {episodes}: lower --episodes")
     epsilon = config.eval_epsilon if epsilon is None else epsilon
     envs = VectorAtari(config, episodes, seed=seed, device=device, evaluation=True, num_threads=config.env_threads)
     rng = np.random.default_rng(seed)

@@ -28,6 +28,7 @@ from dqn_tutorial.device_replay import DeviceReplayMemory
 from dqn_tutorial.evaluation import EvaluationResult, evaluate_in_parallel
 from dqn_tutorial.frame_skipping import updates_due
 from dqn_tutorial.graphed_update import GraphedUpdate
+from dqn_tutorial.replay_memory import _EXTRA_BYTES_PER_TRANSITION, ReplayMemory
 from dqn_tutorial.training import Trainer
 from dqn_tutorial.vector_atari import VectorAtari, greedy_or_random
 
@@ -78,6 +79,12 @@ class FastTrainer(Trainer):
         self.num_actions = self.envs.num_actions
         return (config.history_length, *self.envs.frame_shape)
 
+    def replay_bytes_on_host(self, observation_shape: tuple[int, ...]) -> int:
+        """On a GPU only the small per-transition arrays stay on the host (DeviceReplayMemory checks the GPU)."""
+        if self.device.type == "cuda":
+            return self.config.replay_capacity * _EXTRA_BYTES_PER_TRANSITION
+        return ReplayMemory.bytes_needed(self.config.replay_capacity, observation_shape[1:], np.uint8)
+
     def make_memory(self, observation_shape: tuple[int, ...]) -> DeviceReplayMemory:
         config = self.config
         return DeviceReplayMemory(config.replay_capacity, frame_shape=observation_shape[1:],
@@ -114,6 +121,8 @@ class FastTrainer(Trainer):
     def learn_due(self) -> None:
         """Queue the updates due after self.step agent steps, then the target sync if one is due."""
         config = self.config
+        if self.refilling:
+            return  # refilling the memory after a resume without a saved one: no updates yet
         count = updates_due(self.step, config.learning_starts, config.update_every, self.updates)
         if count:
             if self.graphed_update is None:

@@ -77,6 +77,20 @@ class FrameSkip(gym.Wrapper):
         info = dict(info, lives=self._lives, life_lost=life_lost)
         return observation, total_reward, terminated, truncated, info
 
+    def get_wrapper_state(self) -> dict:
+        """What a resumed run needs to continue this game exactly (environment.env_state).
+
+        The last emulator frame (the first of the next step's maximum) and the lives counter (a fall
+        is a lost life).
+        """
+        frame = None if self._last_frame is None else np.array(self._last_frame, copy=True)
+        return {"last_frame": frame, "lives": None if self._lives is None else int(self._lives)}
+
+    def set_wrapper_state(self, state: dict) -> None:
+        frame = state["last_frame"]
+        self._last_frame = None if frame is None else np.array(frame, copy=True)
+        self._lives = None if state["lives"] is None else int(state["lives"])
+
 
 def updates_due(step: int, learning_starts: int, update_every: int, updates_done: int) -> int:
     """SGD updates to make now, after `step` agent steps in total and `updates_done` updates so far.

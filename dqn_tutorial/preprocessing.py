@@ -152,6 +152,14 @@ class FrameStack(gym.Wrapper):
         self.frames.append(observation)  # the oldest frame drops out of the deque
         return np.stack(self.frames), reward, terminated, truncated, info
 
+    def get_wrapper_state(self) -> dict:
+        """The frames in the stack, oldest first, so a resumed run continues the same game exactly."""
+        return {"frames": [np.array(frame, copy=True) for frame in self.frames]}
+
+    def set_wrapper_state(self, state: dict) -> None:
+        self.frames.clear()
+        self.frames.extend(np.array(frame, copy=True) for frame in state["frames"])
+
 
 def resize_to(gray: np.ndarray, height: int, width: int) -> np.ndarray:
     """Shrink a grayscale frame (H, W) to (height, width) uint8 with INTER_AREA (Chapter 2, Exercise 2.2).

@@ -340,7 +340,8 @@ class ReplayMemory:
             "frames": self._frames_on_host(filled),
             **{name: torch.from_numpy(array[:filled]) for name, array in arrays.items()},
             "steps": self._steps,
-            "end_before_oldest": self._end_before_oldest.copy(),
+            # a tensor, not a numpy array: checkpoints load with weights_only=True (tensors and plain data)
+            "end_before_oldest": torch.from_numpy(self._end_before_oldest.copy()),
             "rng_state": self._rng.bit_generator.state,
         }
 

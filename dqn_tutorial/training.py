@@ -2,7 +2,16 @@
 
 Mnih et al. 2015, Algorithm 1, with the bookkeeping a real run needs: a run directory holding the
 resolved config, metrics.csv, evaluations.csv, checkpoints written atomically, and summary.json.
-A run can be stopped (Ctrl-C saves a checkpoint) and resumed where it stopped.
+A run can be stopped (Ctrl-C, SIGTERM or SIGHUP saves a checkpoint) and resumed where it stopped.
+
+The resume is exact with the plain engine on a CPU: the run ends with the same weights, optimizer
+state, counters, replay memory and log rows, bit for bit, as if it had never stopped (only the
+wall-clock figures differ: wall_seconds and steps_per_second). A checkpoint holds, besides the
+networks and the optimizer, every random generator (the agent's, PyTorch's, the replay memory's), the
+games in progress (each emulator's state with its generator, and every wrapper's: frame stack,
+frame-skip buffer, lives, time-limit counter; see environment.vector_env_state), the current
+observations and scores, the steps at which the next log row, evaluation and checkpoint are due, and
+the losses not yet averaged into a log row. tests/reference/test_exact_resume.py checks it.
 """
 
 from __future__ import annotations
@@ -10,6 +19,10 @@ from __future__ import annotations
 import json
 import random
 import resource
+import secrets
+import signal
+import sys
+import threading
 import time
 from collections import deque
 from pathlib import Path
@@ -18,14 +31,15 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from dqn_tutorial.checkpoints import atomic_save, load_checkpoint
+from dqn_tutorial.checkpoints import (atomic_save, bytes_to_write, ensure_disk_space, load_checkpoint,
+                                      remove_other_replay_files, remove_temporary_files, replay_file_name, safe_load)
 from dqn_tutorial.config import Config
-from dqn_tutorial.environment import make_vector_env
+from dqn_tutorial.environment import load_vector_env_state, make_vector_env, vector_env_state
 from dqn_tutorial.errors import UserError
 from dqn_tutorial.evaluation import evaluate
 from dqn_tutorial.exploration import linear_epsilon, select_actions
 from dqn_tutorial.frame_skipping import updates_due
-from dqn_tutorial.metrics import MetricsWriter
+from dqn_tutorial.metrics import MetricsWriter, truncate_rows
 from dqn_tutorial.networks import build_network
 from dqn_tutorial.optimizers import make_optimizer
 from dqn_tutorial.replay_memory import ReplayMemory
@@ -68,6 +82,88 @@ def peak_memory(device: torch.device) -> dict:
             "peak_gpu_memory_gb": None if gpu_bytes is None else round(gpu_bytes / 1e9, 3)}
 
 
+def available_host_memory() -> tuple[int, str] | None:
+    """Bytes of memory this process can still take, and where that figure comes from.
+
+    The smaller of the kernel's estimate (MemAvailable in /proc/meminfo) and what a cgroup limit (a
+    container's or a batch job's, /sys/fs/cgroup/memory.max) leaves; such a limit is invisible in
+    /proc/meminfo, and the kernel kills the process when it is reached. None where neither is readable.
+    """
+    found: list[tuple[int, str]] = []
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                found.append((int(line.split()[1]) * 1024, "MemAvailable in /proc/meminfo"))
+    except (OSError, ValueError, IndexError):
+        pass
+    cgroup = Path("/sys/fs/cgroup")
+    try:
+        limit_text = (cgroup / "memory.max").read_text().strip()
+        if limit_text != "max":
+            limit, used = int(limit_text), 0
+            try:
+                used = int((cgroup / "memory.current").read_text())
+                # page cache the kernel can drop (e.g. checkpoints just written) is not really in use
+                for line in (cgroup / "memory.stat").read_text().splitlines():
+                    if line.startswith("inactive_file "):
+                        used -= int(line.split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+            found.append((max(limit - max(used, 0), 0),
+                          f"cgroup memory limit {limit / 1e9:.2f} GB, {max(used, 0) / 1e9:.2f} GB of it in use"))
+    except (OSError, ValueError):
+        pass
+    return min(found) if found else None
+
+
+def check_host_memory(needed: int, capacity: int) -> None:
+    """Stop before allocating a replay memory that cannot fit, instead of being killed once it fills up."""
+    available = available_host_memory()
+    if available is not None and needed > available[0]:
+        raise UserError(f"the replay memory of {capacity:,} transitions needs {needed / 1e9:.2f} GB of memory, "
+                        f"but only {available[0] / 1e9:.2f} GB is available ({available[1]}): "
+                        f"lower --replay-capacity")
+
+
+class StopSignals:
+    """Ctrl-C (SIGINT), SIGTERM (`kill`, a batch scheduler, a container stop) and SIGHUP (a closed
+    terminal) all stop a run the same way: the loop notices the signal at the start of its next agent
+    step, saves a checkpoint and ends with one line. The handler only takes note, so a signal never
+    cuts an update, a replay write or a checkpoint write in half, and a second signal during the save
+    cannot start another one. Only during an evaluation (minutes of games) does the first signal stop
+    at once: evaluation changes nothing that is saved.
+    """
+
+    NAMES = ("SIGINT", "SIGTERM", "SIGHUP")
+
+    def __init__(self) -> None:
+        self.received: str | None = None
+        self.stop_at_once = False
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> "StopSignals":
+        if threading.current_thread() is threading.main_thread():  # Python only allows handlers there
+            for name in self.NAMES:
+                number = getattr(signal, name, None)
+                if number is not None:
+                    self._previous[number] = signal.signal(number, self._handle)
+        return self
+
+    def __exit__(self, *exception) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+        self._previous = {}
+
+    def _handle(self, number: int, frame) -> None:
+        if self.received is not None:
+            print("dqn-tutorial: still saving the checkpoint; wait for it (kill -9 abandons it and keeps "
+                  "the previous one)", file=sys.stderr)
+            return
+        self.received = signal.Signals(number).name
+        if self.stop_at_once:
+            raise KeyboardInterrupt
+
+
 def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -90,6 +186,7 @@ class Trainer:
         self.target = make_target_network(self.online) if config.target_network else None
         self.optimizer = make_optimizer(config.optimizer, self.online.parameters(), config.learning_rate, config.batch_size,
                                         capturable=self.device.type == "cuda", adam_epsilon=config.adam_epsilon)
+        check_host_memory(self.replay_bytes_on_host(observation_shape), config.replay_capacity)
         self.memory = self.make_memory(observation_shape)
         self.rng = np.random.default_rng(config.seed)
         self.step = 0              # agent steps taken (all emulators together)
@@ -103,6 +200,16 @@ class Trainer:
         self.resumes = 0
         self._losses: list[torch.Tensor] = []
         self._q_means: list[torch.Tensor] = []
+        self.refill_target = 0      # transitions to play into an empty memory after a resume without one
+        self.refilling = False
+        self.refill_steps = 0       # agent steps played for that refill (not counted in self.step)
+        self._saved: tuple[int, Path] | None = None  # (step, path) of the last checkpoint written
+        self._signals = StopSignals()
+        # The next steps at which a metrics row, an evaluation and a checkpoint are due; saved with
+        # checkpoints, so a resumed run keeps the uninterrupted run's grids.
+        self.next_log, self.next_eval = config.log_every, config.eval_every
+        self.next_checkpoint = config.checkpoint_every
+        self.games_restored = False  # restore() put the games in progress back (no new games at run())
 
     # ----- what the fast engine (fast_training.py) replaces -----
     def make_envs(self) -> tuple[int, ...]:
@@ -110,6 +217,10 @@ class Trainer:
         self.envs = make_vector_env(self.config, self.config.seed)
         self.num_actions = int(self.envs.single_action_space.n)
         return self.envs.single_observation_space.shape
+
+    def replay_bytes_on_host(self, observation_shape: tuple[int, ...]) -> int:
+        return ReplayMemory.bytes_needed(self.config.replay_capacity, observation_shape[1:],
+                                         self.envs.single_observation_space.dtype)
 
     def make_memory(self, observation_shape: tuple[int, ...]) -> ReplayMemory:
         config = self.config
@@ -119,7 +230,26 @@ class Trainer:
                             num_envs=config.num_envs, seed=config.seed)
 
     def start_games(self) -> None:
+        """New games. A resume continues the saved ones instead (restore_games); only where it cannot
+        (no replay memory saved) does it start new games, with a seed of their own."""
         self.observations, _ = self.envs.reset(seed=self.config.seed + 1000 * self.resumes)
+
+    def games_state(self) -> dict | None:
+        """The games in progress (emulators, wrappers, current observations and scores) for a checkpoint."""
+        envs = vector_env_state(self.envs)
+        if envs is None or not hasattr(self, "observations"):
+            return None
+        return {"envs": envs, "observations": torch.from_numpy(np.array(self.observations, copy=True)),
+                "episode_returns": torch.from_numpy(np.array(self.episode_returns, dtype=np.float64))}
+
+    def restore_games(self, games: dict | None) -> bool:
+        """Continue the games a checkpoint saved; False where it saved none (then new games start)."""
+        if games is None:
+            return False
+        load_vector_env_state(self.envs, games["envs"])
+        self.observations = games["observations"].numpy().copy()
+        self.episode_returns = games["episode_returns"].numpy().copy()
+        return True
 
     def play_step(self, epsilon: float) -> None:
         """One agent step on every emulator, stored in the replay memory."""
@@ -132,6 +262,8 @@ class Trainer:
     def learn(self) -> None:
         """The SGD updates due after self.step agent steps, then the target sync if one is due."""
         config = self.config
+        if self.refilling:
+            return
         for _ in range(updates_due(self.step, config.learning_starts, config.update_every, self.updates)):
             batch = batch_to_tensors(self.memory.sample(config.batch_size), self.device)
             loss, q_mean = update_step(self.online, self.target, self.optimizer, batch, config.gamma, config.loss)
@@ -182,20 +314,59 @@ class Trainer:
             "learning_seconds": self.learning_seconds, "learning_steps": self.learning_steps,
             "recent_returns": list(self.recent_returns), "rng": self.rng.bit_generator.state,
             "torch_rng": torch.get_rng_state(), "resumes": self.resumes,
+            "next_log": self.next_log, "next_eval": self.next_eval, "next_checkpoint": self.next_checkpoint,
+            # the updates' losses and Q values since the last metrics row, which the next row averages
+            "pending_losses": self._pending(self._losses), "pending_q_means": self._pending(self._q_means),
+            "games": self.games_state(),
         }
 
+    @staticmethod
+    def _pending(values: list[torch.Tensor]) -> torch.Tensor:
+        return torch.stack(values).detach().cpu() if values else torch.zeros(0)
+
     def save_checkpoint(self) -> Path:
+        """Write one checkpoint set and publish it; returns the step_N.pt path.
+
+        Order: the replay memory to its own file (replay_step_N_ID.pt), then step_N.pt, then latest.pt,
+        which publishes the set by naming the replay file and carrying the same ID. Older replay files
+        are removed only after that. A kill at any moment leaves latest.pt naming a complete replay
+        file of its own set (the previous set's, until the new latest.pt is in place).
+        """
         self.tick()
         folder = self.run_dir / "checkpoints"
-        state = self.state()
+        checkpoint_id = secrets.token_hex(4)
+        replay_state = self.memory.state_dict() if self.config.save_replay else None
+        replay_name = None if replay_state is None else replay_file_name(self.step, checkpoint_id)
+        state = {**self.state(), "checkpoint_id": checkpoint_id, "replay_file": replay_name,
+                 "replay_steps": None if replay_state is None else replay_state["steps"]}
+        needed = 2 * bytes_to_write(state) + (0 if replay_state is None else bytes_to_write(replay_state))
+        ensure_disk_space(folder, needed, f"the checkpoint at step {self.step:,}")
+        if replay_state is not None:
+            replay_state["checkpoint_id"] = checkpoint_id
+            atomic_save(replay_state, folder / replay_name)
+            del replay_state
         path = folder / f"step_{self.step:09d}.pt"
         atomic_save(state, path)
         atomic_save(state, folder / "latest.pt")
-        if self.config.save_replay:
-            atomic_save(self.memory.state_dict(), folder / "replay.pt")
+        remove_other_replay_files(folder, keep=replay_name)
+        self._saved = (self.step, path)
         return path
 
     def restore(self, checkpoint: dict) -> None:
+        """Put the run back where `checkpoint` left it; run() then continues as if it had never stopped.
+
+        Not exact in three cases, each a fallback that keeps the run going:
+        - the fast engine (fast_training.py): its C++ emulators (ale_py's AtariVectorEnv) give no
+          access to their state, so the resumed run starts new games (seed + 1000 * resumes) instead of
+          continuing the saved ones. The games in progress are closed in the replay memory, their
+          points so far never reach recent_return or the episode count, and the agent's actions,
+          transitions and updates differ from the first step on. The losses and Q values since the last
+          log row live in its CUDA graph and are not saved: the first row after a resume averages only
+          the updates made since. Exact there too: the counters, the log/evaluation/checkpoint grids,
+          the CSV files' rows up to the checkpoint, the saved replay memory and the random generators.
+        - no replay memory was saved (save_replay off): new games, and the memory is refilled by playing.
+        - a checkpoint written before the games were saved: new games, as with the fast engine.
+        """
         self.online.load_state_dict(checkpoint["online"])
         if self.target is not None and checkpoint["target"] is not None:
             self.target.load_state_dict(checkpoint["target"])
@@ -206,67 +377,157 @@ class Trainer:
         self.recent_returns.extend(checkpoint["recent_returns"])
         self.rng.bit_generator.state = checkpoint["rng"]
         torch.set_rng_state(checkpoint["torch_rng"])
-        replay_path = self.run_dir / "checkpoints" / "replay.pt"
-        if self.config.save_replay and replay_path.is_file():
-            # mmap: the file's pages are read as they are copied in, not loaded whole first (7 GB at 1M)
-            self.memory.load_state_dict(torch.load(replay_path, weights_only=False, mmap=True))
-            # The games in progress at the checkpoint are gone: close them in the memory so no
-            # stack joins their frames to the new games' frames.
-            self.memory.mark_episode_end()
+        config = self.config
+        for name, every in (("next_log", config.log_every), ("next_eval", config.eval_every),
+                            ("next_checkpoint", config.checkpoint_every)):
+            # checkpoints written before the schedule was saved: the next point of the grid
+            setattr(self, name, checkpoint.get(name, (self.step // every + 1) * every))
+        self._losses = list(checkpoint.get("pending_losses", torch.zeros(0)).to(self.device).unbind(0))
+        self._q_means = list(checkpoint.get("pending_q_means", torch.zeros(0)).to(self.device).unbind(0))
+        if self.restore_replay(checkpoint):
+            self.games_restored = self.restore_games(checkpoint.get("games"))
+            if not self.games_restored:
+                # The games in progress at the checkpoint are gone (the fast engine's emulators cannot
+                # be saved): close them in the memory so no stack joins their frames to the new games'.
+                self.memory.mark_episode_end()
+        else:
+            # No replay memory to restore (save_replay off, or a run saved before it was written):
+            # play into the empty memory, without updates and without counting the steps, until it holds
+            # what it held (at most learning_starts transitions) so sampling can resume.
+            self.refill_target = min(self.step, config.replay_capacity,
+                                     max(config.learning_starts, config.batch_size))
+        # Rows a stopped process wrote after this checkpoint come again: drop them first, so each file
+        # reads as one uninterrupted run (no duplicated or backward rows).
+        truncate_rows(self.run_dir / "metrics.csv", min(self.step + 1, self.next_log))
+        truncate_rows(self.run_dir / "evaluations.csv", min(self.step + 1, self.next_eval))
         self.resumes += 1
+
+    def restore_replay(self, checkpoint: dict) -> bool:
+        """Load the replay memory of the checkpoint's set; False when the set has none.
+
+        Refuses (UserError) a replay file that is not the one saved with this checkpoint.
+        """
+        folder = self.run_dir / "checkpoints"
+        latest = folder / "latest.pt"
+        if "replay_file" not in checkpoint:
+            # Written before checkpoint sets: one replay.pt, which may be from another checkpoint.
+            path = folder / "replay.pt"
+            if not (self.config.save_replay and path.is_file()):
+                return False
+            state = safe_load(path, "replay memory", mmap=True)  # mmap: copied in page by page (7 GB at 1M)
+            expected = checkpoint["step"] // self.config.num_envs
+            steps = state.get("steps") if isinstance(state, dict) else None
+            if steps != expected:
+                raise UserError(f"{path} does not belong to {latest}: it holds the replay memory after "
+                                f"{steps} steps per emulator, the checkpoint is at {expected}; delete {path} to "
+                                f"resume with a refilled replay memory")
+            self.memory.load_state_dict(state)
+            return True
+        name = checkpoint["replay_file"]
+        if name is None:
+            remove_other_replay_files(folder, keep=None)
+            return False
+        path = folder / str(name)
+        if not isinstance(name, str) or Path(name).name != name or not path.is_file():
+            raise UserError(f"the checkpoint set in {folder} is incomplete: {latest.name} names the replay memory "
+                            f"file {name}, which is not there (moved or deleted?)")
+        state = safe_load(path, "replay memory", mmap=True)
+        if (not isinstance(state, dict) or state.get("checkpoint_id") != checkpoint.get("checkpoint_id")
+                or state.get("steps") != checkpoint.get("replay_steps")):
+            raise UserError(f"{path} does not belong to {latest} (checkpoint id or step count differ): "
+                            f"the pair was not saved together")
+        self.memory.load_state_dict(state)
+        remove_other_replay_files(folder, keep=name)  # sets a killed save left unpublished
+        return True
+
+    def refill_memory(self) -> None:
+        """Play with the current epsilon until the memory holds refill_target transitions (no updates)."""
+        epsilon = epsilon_at(self.step, self.config)
+        self.refilling = True
+        while len(self.memory) < self.refill_target:
+            if self._signals.received:
+                raise KeyboardInterrupt
+            self.play_step(epsilon)
+            self.refill_steps += self.config.num_envs
+        self.refilling = False
+        self.refill_target = 0
+        self.tick()  # the refill's time counts as wall time, not as learning time
 
     # ----- the loop -----
     def run(self) -> dict:
         config = self.config
+        remove_temporary_files(self.run_dir / "checkpoints")  # left by a write that was killed
         metrics = MetricsWriter(self.run_dir / "metrics.csv", tensorboard_dir=self.run_dir / "tensorboard")
-        self.start_games()
-        self.episode_returns = np.zeros(config.num_envs)
+        if not self.games_restored:
+            self.start_games()
+            self.episode_returns = np.zeros(config.num_envs)
         self._last_tick = (time.perf_counter(), self.step)
         bar = tqdm(total=config.total_steps, initial=self.step, unit="step", disable=not self.progress,
                    dynamic_ncols=True, smoothing=0.05)
-        next_log = self.step + config.log_every
-        next_eval = (self.step // config.eval_every + 1) * config.eval_every
-        next_checkpoint = (self.step // config.checkpoint_every + 1) * config.checkpoint_every
         deadline = time.perf_counter() + 60 * config.max_wall_minutes if config.max_wall_minutes else float("inf")
         self.stopped_by_time = False
-        try:
-            while self.step < config.total_steps:
-                if time.perf_counter() > deadline:
-                    self.stopped_by_time = True  # max_wall_minutes: stop here, checkpoint and summarise
-                    break
-                epsilon = epsilon_at(self.step, config)
-                self.play_step(epsilon)
-                self.step += config.num_envs
-                bar.update(config.num_envs)
-                if self.step > config.learning_starts >= self.step - config.num_envs:
-                    self.tick()  # start the learning-phase clock exactly here
-                self.learn()
-
-                if self.step >= next_log:
-                    next_log += config.log_every
-                    row = self.log_row(epsilon)
-                    metrics.write(row)
-                    bar.set_postfix(sps=f"{row['steps_per_second']:.0f}", eps=f"{epsilon:.3f}",
-                                    ret=f"{row['recent_return']:.1f}", loss=f"{row['loss']:.4f}")
-                if self.step >= next_eval:
-                    next_eval += config.eval_every
-                    self.evaluate_and_record(config.eval_episodes)
-                if self.step >= next_checkpoint:
-                    next_checkpoint += config.checkpoint_every
-                    self.save_checkpoint()
-        except KeyboardInterrupt:
-            path = self.save_checkpoint()
-            bar.close()
-            metrics.close()
-            raise UserError(f"interrupted at step {self.step}; saved {path}. Continue with: "
-                            f"dqn-tutorial resume --run-dir {self.run_dir}") from None
-        self.finish_learning()
+        signals = self._signals = StopSignals()
+        with signals:
+            try:
+                if self.refill_target:
+                    self.refill_memory()
+                while True:
+                    # First what is due at this step: on a resume, an evaluation the stop cut short.
+                    self.log_evaluate_checkpoint(metrics, bar)
+                    if self.step >= config.total_steps:
+                        break
+                    if signals.received:
+                        raise KeyboardInterrupt
+                    if time.perf_counter() > deadline:
+                        self.stopped_by_time = True  # max_wall_minutes: stop here, checkpoint and summarise
+                        break
+                    self.play_step(epsilon_at(self.step, config))
+                    self.step += config.num_envs
+                    bar.update(config.num_envs)
+                    if self.step > config.learning_starts >= self.step - config.num_envs:
+                        self.tick()  # start the learning-phase clock exactly here
+                    self.learn()
+                self.finish_learning()
+                self.save_checkpoint()  # a signal that arrives from here on lets the finished run end normally
+            except KeyboardInterrupt:
+                signals.stop_at_once = False
+                reason = signals.received or "SIGINT"
+                signals.received = reason  # further signals only take note while the checkpoint is written
+                path = self._saved[1] if self._saved and self._saved[0] == self.step else self.save_checkpoint()
+                bar.close()
+                metrics.close()
+                advice = f"Continue with: dqn-tutorial resume --run-dir {self.run_dir}"
+                if not config.save_replay:
+                    refill = min(self.step, config.replay_capacity, max(config.learning_starts, config.batch_size))
+                    advice += (f" (save_replay is off: the resume first refills the replay memory with {refill:,} "
+                               f"transitions of play)")
+                raise UserError(f"interrupted ({reason}) at step {self.step}; saved {path}. {advice}") from None
         bar.close()
         metrics.close()
-        self.save_checkpoint()
         summary = self.summary()
         (self.run_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         return summary
+
+    def log_evaluate_checkpoint(self, metrics: MetricsWriter, bar) -> None:
+        """The metrics row, evaluation and checkpoint due after self.step agent steps, in that order.
+
+        Each next_* moves on only once its work is done, so a checkpoint saved by a stop during an
+        evaluation still has that evaluation due, and the resumed run makes it first.
+        """
+        config = self.config
+        if self.step >= self.next_log:
+            self.next_log += config.log_every
+            epsilon = epsilon_at(self.step - config.num_envs, config)  # that of the step just played
+            row = self.log_row(epsilon)
+            metrics.write(row)
+            bar.set_postfix(sps=f"{row['steps_per_second']:.0f}", eps=f"{epsilon:.3f}",
+                            ret=f"{row['recent_return']:.1f}", loss=f"{row['loss']:.4f}")
+        if self.step >= self.next_eval:
+            self.evaluate_and_record(config.eval_episodes)
+            self.next_eval += config.eval_every
+        if self.step >= self.next_checkpoint:
+            self.next_checkpoint += config.checkpoint_every
+            self.save_checkpoint()
 
     def tick(self) -> None:
         """Add the time since the last tick to the run's clocks; the learning clock only counts
@@ -295,7 +556,13 @@ class Trainer:
     def evaluate_and_record(self, episodes: int) -> dict:
         """Evaluate with the Nature protocol; its time counts in wall_seconds but not in steps/s."""
         self.tick()
-        result = self.run_evaluation(episodes, seed=self.config.seed + 10_000 + self.step)
+        self._signals.stop_at_once = True  # a signal stops the games at once (evaluation changes no state)
+        try:
+            if self._signals.received:
+                raise KeyboardInterrupt
+            result = self.run_evaluation(episodes, seed=self.config.seed + 10_000 + self.step)
+        finally:
+            self._signals.stop_at_once = False
         now = time.perf_counter()
         self.wall_seconds += now - self._last_tick[0]
         self._last_tick = (now, self.step)
@@ -304,8 +571,10 @@ class Trainer:
         MetricsWriter(self.run_dir / "evaluations.csv").write(row)
         if result.mean > self.best_eval:
             self.best_eval = result.mean
-            atomic_save({"config": self.config.to_dict(), "online": self.online.state_dict(), "step": self.step,
-                         "eval_mean": result.mean}, self.run_dir / "checkpoints" / "best.pt")
+            best = {"config": self.config.to_dict(), "online": self.online.state_dict(), "step": self.step,
+                    "eval_mean": result.mean}
+            ensure_disk_space(self.run_dir / "checkpoints", bytes_to_write(best), "the best checkpoint (best.pt)")
+            atomic_save(best, self.run_dir / "checkpoints" / "best.pt")
         return row
 
     def run_evaluation(self, episodes: int, seed: int):
@@ -320,6 +589,7 @@ class Trainer:
             "recent_return_mean": float(np.mean(self.recent_returns)) if self.recent_returns else None,
             "best_eval_mean": None if self.best_eval == -float("inf") else self.best_eval,
             "device": str(self.device), "resumes": self.resumes, "engine": self.config.engine,
+            "refill_steps": self.refill_steps,
             "stopped_by_time_budget": getattr(self, "stopped_by_time", False),
             **peak_memory(self.device),
         }
@@ -347,8 +617,22 @@ def train(config: Config, run_dir: Path, progress: bool = True) -> dict:
     """Start a new run in run_dir and train it to config.total_steps."""
     config.validate()
     resolve_device(config.device)  # fail before creating anything
+    run_dir = Path(run_dir)
+    created = not run_dir.exists()
     prepare_run_directory(run_dir, config)
-    return make_trainer(config, run_dir, progress).run()
+    try:
+        trainer = make_trainer(config, run_dir, progress)
+    except BaseException:
+        # e.g. the replay memory does not fit: leave no half-made run behind, so the same command with a
+        # smaller --replay-capacity works (the trainer writes nothing before this point but config.json)
+        (run_dir / "config.json").unlink(missing_ok=True)
+        if created:
+            try:
+                run_dir.rmdir()
+            except OSError:
+                pass
+        raise
+    return trainer.run()
 
 
 def resume(run_dir: Path, total_steps: int | None = None, progress: bool = True, device: str | None = None) -> dict:
