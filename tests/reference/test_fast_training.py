@@ -85,7 +85,7 @@ def test_max_wall_minutes_stops_a_run_and_says_so(tmp_path):
 def test_breakout_10min_differs_from_nature2015_only_where_chapter_12_says():
     short, paper = get_preset("breakout_10min"), get_preset("nature2015")
     changed = {name for name in paper.to_dict() if getattr(paper, name) != getattr(short, name)}
-    assert changed == {"engine", "num_envs", "optimizer", "learning_rate", "learning_starts", "epsilon_end",
+    assert changed == {"engine", "num_envs", "optimizer", "learning_rate", "adam_epsilon", "learning_starts", "epsilon_end",
                        "epsilon_decay_steps", "target_sync_every", "max_wall_minutes", "eval_every",
                        "checkpoint_every", "save_replay"}
     assert (short.batch_size, short.update_every, short.replay_capacity) == (32, 4, 1_000_000)  # replay ratio kept
