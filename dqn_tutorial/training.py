@@ -367,10 +367,15 @@ class Trainer:
         - no replay memory was saved (save_replay off): new games, and the memory is refilled by playing.
         - a checkpoint written before the games were saved: new games, as with the fast engine.
         """
-        self.online.load_state_dict(checkpoint["online"])
-        if self.target is not None and checkpoint["target"] is not None:
-            self.target.load_state_dict(checkpoint["target"])
-        self.optimizer.load_state_dict(checkpoint["optimizer"])
+        try:
+            self.online.load_state_dict(checkpoint["online"])
+            if self.target is not None and checkpoint["target"] is not None:
+                self.target.load_state_dict(checkpoint["target"])
+            self.optimizer.load_state_dict(checkpoint["optimizer"])
+        except (RuntimeError, ValueError, KeyError) as error:
+            raise UserError(f"the checkpoint's weights do not fit the network its config describes "
+                            f"({self.config.network}, {self.num_actions} actions): the checkpoint is damaged or "
+                            f"was edited; resume from another step_*.pt ({type(error).__name__})") from None
         for name in ("step", "updates", "episodes", "best_eval", "wall_seconds", "learning_seconds",
                      "learning_steps", "resumes"):
             setattr(self, name, checkpoint[name])
@@ -646,6 +651,15 @@ def resume(run_dir: Path, total_steps: int | None = None, progress: bool = True,
     if device is not None:
         changes["device"] = device
     config = config.replace(**changes).validate()
+    saved = run_dir / "config.json"
+    if saved.is_file():
+        # A checkpoint from another run copied into this folder must not silently take it over.
+        on_disk = Config.load(saved)
+        differ = sorted(name for name, value in on_disk.to_dict().items()
+                        if name not in ("total_steps", "device") and getattr(config, name) != value)
+        if differ:
+            raise UserError(f"the checkpoint in {run_dir} belongs to another run: its {', '.join(differ[:4])} "
+                            f"differ from {saved}; resume the run it came from, or start a new one with train")
     if checkpoint["step"] >= config.total_steps:
         raise UserError(f"{run_dir} already reached {checkpoint['step']} of {config.total_steps} steps: "
                         f"pass --total-steps N with N > {checkpoint['step']} to train further")
