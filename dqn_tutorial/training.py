@@ -44,7 +44,7 @@ from dqn_tutorial.networks import build_network
 from dqn_tutorial.optimizers import make_optimizer
 from dqn_tutorial.replay_memory import ReplayMemory
 from dqn_tutorial.target_network import make_target_network, sync_target_network
-from dqn_tutorial.update import batch_to_tensors, update_step
+from dqn_tutorial.update import batch_to_tensors, clip_rewards, update_step
 
 
 def resolve_device(name: str) -> torch.device:
@@ -290,7 +290,7 @@ class Trainer:
         """
         config = self.config
         learning_terminal = terminated | (life_lost & config.terminal_on_life_loss)
-        learning_reward = np.clip(rewards, -1.0, 1.0) if config.clip_rewards else rewards
+        learning_reward = clip_rewards(rewards) if config.clip_rewards else rewards  # Chapter 7's function
         self.memory.add(frames, actions, learning_reward, learning_terminal, terminated | truncated)
         self.episode_returns += rewards
         for index in np.flatnonzero(terminated | truncated):

@@ -65,7 +65,7 @@ def clip_rewards(rewards) -> np.ndarray:
     a reward in [-1, 1], so one learning rate suits every game. Returns a new float32 array; the input
     (the real game score, still needed for logging and evaluation) is left untouched. DeepMind's code
     clips (a 0.5 would stay 0.5); for Atari's whole-number scores this is the papers' sign(r).
-    The training loop does the same inline."""
+    `Trainer.store` calls this very function."""
     return np.clip(np.asarray(rewards, dtype=np.float32), -1.0, 1.0)
 
 
