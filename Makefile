@@ -10,13 +10,17 @@ CH ?=
 PRESET ?= nature2015
 RUN_DIR ?= runs/$(PRESET)
 
-.PHONY: help setup test grade train book book-check ablation benchmark benchmark-gpu gpu-check breakout-10min learn-breakout-cpu clean-venv
+.PHONY: help setup test grade train lab lint book book-check ablation benchmark benchmark-gpu gpu-check breakout-10min \
+	learn-breakout-cpu clean-venv
 
 help:
 	@echo "make test        create .venv, install, run every test (reference, graders, mutants)"
 	@echo "make grade       grade your exercises in chapters/   (make grade CH=05 for one chapter)"
+	@echo "make lab         open the chapters in JupyterLab, each NN_name.md as a notebook (Ctrl-C stops it)"
 	@echo "make train       train Breakout with the $(PRESET) preset into $(RUN_DIR)"
+	@echo "                 (make train IMPL=chapters: with your own functions from chapters/)"
 	@echo "make book        build the Jupyter Book into book/_build/html"
+	@echo "make lint        ruff check . and ruff format --check . (settings: [tool.ruff] in pyproject.toml)"
 	@echo "make benchmark   run the scripts in benchmarks/"
 	@echo "make benchmark-gpu  the fast engine's speed and a full-size run's peak memory, on a CUDA GPU"
 	@echo "make breakout-10min the short GPU run of Chapter 12: train 8 min, then 30 games (Nature protocol)"
@@ -25,6 +29,7 @@ help:
 	@echo "make learn-breakout-cpu  train and evaluate a Breakout agent on a CPU in at most 75 min (Chapter 12's curve)"
 	@echo "make book-check  open the built book in headless Chromium and check every page"
 	@echo "make ablation    re-run the ladder ablation on CartPole (about 7 min of CPU; the command behind book/data)"
+	@echo "                 (make ablation RAY=auto: the runs as Ray tasks on this machine; RAY=HEAD:6379 on a cluster)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,12 +50,24 @@ test: $(STAMP)
 grade: $(STAMP)
 	$(BIN)/pytest tests/graders $(if $(CH),-k "ch$(CH)",)
 
+# IMPL=chapters trains with your functions from chapters/ (IMPL=solutions: the answers); a chapter not
+# done yet runs the reference's, and the run says whose code ran.
+IMPL ?= reference
 train: $(STAMP)
-	$(BIN)/dqn-tutorial train --preset $(PRESET) --run-dir $(RUN_DIR) $(ARGS)
+	$(BIN)/dqn-tutorial train --preset $(PRESET) --run-dir $(RUN_DIR) --impl $(IMPL) $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # The ablation on the CPU proxy (CartPole): writes book/data/ablation_cartpole*, which Chapter 12 plots.
+# Finished runs are kept (book/data/ablation_cartpole_parts/), so a stopped sweep continues where it stopped.
+# RAY=auto (or a cluster's HEAD:6379) fans the runs out as Ray tasks, installing the ray extra first.
+RAY ?=
 ablation: $(STAMP)
-	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/ablation.py --seeds 3 --steps 10000 --eval-every 1000
+	$(if $(RAY),$(BIN)/python -m pip install -q -e ".[ray]" "$(TORCH_SPEC)")
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/ablation.py --seeds 3 --steps 10000 --eval-every 1000 \
+		$(if $(RAY),--ray $(RAY)) $(ARGS)
 
 benchmark: $(STAMP)
 	$(BIN)/python -m pip install -q -e ".[benchmark]" "$(TORCH_SPEC)"
@@ -100,6 +117,18 @@ $(BOOK_STAMP): $(STAMP) pyproject.toml
 book: $(BOOK_STAMP)
 	DQN_TUTORIAL_IMPL=solutions OMP_NUM_THREADS=1 $(BIN)/jupyter-book build . \
 		--config book/_config.yml --toc book/_toc.yml --path-output book -W -n --keep-going
+
+# JupyterLab on chapters/ with the book's extras (jupytext, jupyterlab). A double click opens each
+# chapter's NN_name.md as a notebook through jupytext (the default viewer for Markdown, set in the venv's
+# own lab settings, not in ~/.jupyter) and exercises.py in the editor. Extra options: ARGS="--no-browser --port 8899".
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_SETTINGS): $(BOOK_STAMP)
+	mkdir -p $(@D)
+	echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $@
+
+# As root (a container), Jupyter refuses to start without --allow-root.
+lab: $(BOOK_STAMP) $(LAB_SETTINGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
 
 # Opens the built book in headless Chromium (Debian's chromium + chromium-driver, installed here when
 # missing) and checks every page; screenshots land in book/_build/screenshots/.

@@ -24,8 +24,8 @@ import numpy as np
 import torch
 
 from dqn_tutorial.config import get_preset
-from dqn_tutorial.device_replay import DeviceReplayMemory
-from dqn_tutorial.vector_atari import VectorAtari
+from dqn_tutorial.fast.replay_memory import DeviceReplayMemory
+from dqn_tutorial.fast.emulators import VectorAtari
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 

@@ -3,7 +3,7 @@
 `make gpu-check` runs five steps, one after the other, each in its own process with its own time
 limit, so that a failing step is recorded in the report and the next one still runs:
 
-1. tests      the CUDA-graph equality tests (tests/reference/test_graphed_update.py) on this machine's GPU;
+1. tests      the CUDA-graph equality tests (tests/reference/test_fast_update.py) on this machine's GPU;
 2. emulators  the host's share of the loop (benchmarks/fast_loop_parts.py, 16 emulators), then the
               emulators' agent steps/s with 1, 2, 4, ... C++ threads (ale-py's AtariVectorEnv);
 3. update     the update alone at the Nature settings, with the 1M-transition replay memory on the GPU:
@@ -175,7 +175,7 @@ def checked(command: list[str], limit: float, log: Path, env: dict | None = None
 
 def step_tests(context: dict) -> dict:
     report = context["folder"] / "tests.xml"
-    command = [sys.executable, "-m", "pytest", "tests/reference/test_graphed_update.py", "-q", f"--junitxml={report}"]
+    command = [sys.executable, "-m", "pytest", "tests/reference/test_fast_update.py", "-q", f"--junitxml={report}"]
     status, _, _ = run_command(command, context["limit"], context["folder"] / "tests.log", context["env"])
     if not report.exists():
         raise RuntimeError(f"pytest exited with status {status} before writing its results; tests.log ends: "
@@ -284,7 +284,7 @@ def part_emulator_threads(args) -> dict:
 
     from fast_loop_parts import per_call_microseconds  # benchmarks/ is this script's folder
     from dqn_tutorial.config import get_preset
-    from dqn_tutorial.vector_atari import VectorAtari, emulator_threads, usable_cores
+    from dqn_tutorial.fast.emulators import VectorAtari, emulator_threads, usable_cores
 
     config = get_preset("nature2015")
     cores = usable_cores()
@@ -313,14 +313,15 @@ def part_update(args) -> dict:
     import torch
 
     from dqn_tutorial.config import get_preset
-    from dqn_tutorial.device_replay import DeviceReplayMemory
-    from dqn_tutorial.fast_training import gpu_settings
-    from dqn_tutorial.graphed_update import GraphedUpdate
+    from dqn_tutorial.fast.replay_memory import DeviceReplayMemory
+    from dqn_tutorial.fast.engine import gpu_settings
+    from dqn_tutorial.fast.update import GraphedUpdate
     from dqn_tutorial.networks import build_network
     from dqn_tutorial.optimizers import make_optimizer
     from dqn_tutorial.target_network import make_target_network
     from dqn_tutorial.training import place_network, resolve_device
-    from dqn_tutorial.vector_atari import greedy_or_random
+    from dqn_tutorial.exploration import epsilon_greedy, q_values
+    from dqn_tutorial.losses import LOSSES
 
     config = get_preset("nature2015")
     device = resolve_device(args.device)
@@ -337,7 +338,7 @@ def part_update(args) -> dict:
     flags = np.zeros(n, dtype=bool)
     for _ in range(args.fill // n):
         memory.add(frames, rng.integers(4, size=n), rng.integers(-1, 2, size=n).astype(float), flags, flags)
-    graphed = GraphedUpdate(online, target, optimizer, config.gamma, config.loss, config.batch_size, (4, 84, 84), device)
+    graphed = GraphedUpdate(online, target, optimizer, config.gamma, LOSSES[config.loss], config.batch_size, (4, 84, 84), device)
     per_iteration = max(n // config.update_every, 1)  # updates due per loop iteration at the paper's ratio
     stacks = torch.randint(0, 256, (n, 4, 84, 84), dtype=torch.uint8, device=device)
 
@@ -347,7 +348,7 @@ def part_update(args) -> dict:
             graphed(batches[index])
 
     def act():
-        greedy_or_random(online, stacks, 0.0, rng)  # greedy for every row: the forward always runs
+        epsilon_greedy(q_values(online, stacks), 0.0, rng)  # greedy for every row: the forward always runs
 
     def synchronize():
         if device.type == "cuda":

@@ -4,6 +4,10 @@ as in the DQN papers, and the random-agent baseline every score is compared with
 `make_atari_env` stacks the wrappers of Chapter 2 (preprocessing) and Chapter 10 (frame skipping)
 on the raw emulator. ALE's `-v5` games default to sticky actions and ALE-side frame skipping; the
 papers used neither, so both are switched off here and done by our own readable wrappers instead.
+
+Chapter 1's exercises are here: `lost_a_life` (FrameSkip's `skip_step` reports `info["life_lost"]`
+with it), `play_random_game` (the random baseline, `random_agent_returns`) and `summarize_scores`
+(every evaluation's mean and standard deviation, `evaluation.EvaluationResult`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import gymnasium as gym
 import numpy as np
 
 from dqn_tutorial.errors import UserError
-from dqn_tutorial.frame_skipping import FrameSkip
 from dqn_tutorial.preprocessing import FireReset, FrameStack, NoopReset, Resize84
 
 gym.register_envs(ale_py)
@@ -74,12 +77,17 @@ def make_atari_env(
     """Atari game preprocessed as in the papers; observations are (history_length, 84, 84) uint8.
 
     Wrappers, from the emulator up: NoopReset -> FrameSkip -> FireReset -> Resize84 -> FrameStack.
+    The emulator gives grayscale screens (ALE's luminance, pixel for pixel what Chapter 2's
+    `to_grayscale` computes from the colour screen, at a third of the cost: see Chapter 2).
     One `step` is one agent step = `frame_skip` emulator frames. `max_episode_frames` counts emulator
     frames (108,000 = 30 minutes at 60 Hz, ALE's default; the Nature evaluation used 18,000 = 5 minutes).
     Rewards are the real, unclipped game points; `info` carries `lives` and `life_lost`, and a lost
     life does not end the episode. With a `seed`, the env is reset once here so that a plain
     `reset()` afterwards is reproducible.
     """
+    # Imported here, not at the top: frame_skipping imports `lost_a_life` from this module.
+    from dqn_tutorial.frame_skipping import FrameSkip
+
     env_id = ale_env_id(game)
     _check_whole("frame_skip", frame_skip, 1)
     _check_whole("noop_max", noop_max, 0)
@@ -96,7 +104,7 @@ def make_atari_env(
 
     env = gym.make(
         env_id,
-        obs_type="grayscale",  # ALE's grayscale is luminance, the paper's Y channel
+        obs_type="grayscale",  # ALE's luminance (the paper's Y channel) = to_grayscale of the RGB screen
         frameskip=1,  # the emulator steps one frame at a time; FrameSkip repeats actions
         repeat_action_probability=float(sticky_action_probability),
         full_action_space=False,  # Breakout: NOOP, FIRE, RIGHT, LEFT
@@ -137,61 +145,64 @@ def load_emulator_state(env: gym.Env, state: dict) -> None:
 
 
 def random_agent_returns(env: gym.Env, episodes: int, seed: int) -> list[float]:
-    """Scores of whole games played with uniformly random actions: the papers' "random" baseline.
+    """Scores of `episodes` whole games of `play_random_game`: the papers' "random" baseline.
 
-    A game ends only when the env says terminated or truncated (all lives gone, or the frame limit),
-    and the scores are the env's raw rewards, so `make_atari_env` gives real game points.
+    The env is reset once with `seed` and the actions are drawn from `np.random.default_rng(seed)`,
+    so one seed fixes the whole series. A game ends only when the env says terminated or truncated
+    (all lives gone, or the frame limit), and the scores are the env's raw rewards, so
+    `make_atari_env` gives real game points.
     """
     _check_whole("episodes", episodes, 1)
     _check_whole("seed", seed, 0)
     rng = np.random.default_rng(seed)
-    returns = []
-    for episode in range(episodes):
-        env.reset(seed=int(seed) if episode == 0 else None)  # one seed fixes the whole series
-        score, done = 0.0, False
-        while not done:
-            action = int(rng.integers(env.action_space.n))
-            _, reward, terminated, truncated, _ = env.step(action)
-            score += float(reward)
-            done = terminated or truncated
-        returns.append(score)
-    return returns
+    env.reset(seed=int(seed))  # seeds the emulator's generators; each game then starts with a plain reset
+    return [play_random_game(env, rng)[0] for _ in range(episodes)]
 
 
 def lost_a_life(previous_info: dict, info: dict) -> bool:
     """True when the `lives` counter fell between two consecutive `info` dicts (Chapter 1, Exercise 1.1).
 
-    Only a fall counts: the jump back to 5 lives at a reset is a new game, not a lost life.
+    Why: the 2015 agent treats a lost life as the end of an episode for learning, and `FireReset`
+    presses FIRE after one; FrameSkip's `skip_step` asks this on every emulator frame. Only a fall
+    counts: the jump back to 5 lives at a reset is a new game, not a lost life.
     """
     return bool(info["lives"] < previous_info["lives"])
 
 
 def play_random_game(env: gym.Env, rng: np.random.Generator) -> tuple[float, int]:
-    """One whole game with uniformly random actions from `rng`: (score, agent steps) (Exercise 1.2).
+    """One whole game with uniformly random actions from `rng`: (score, agent steps) (Chapter 1, Exercise 1.2).
 
-    Starts with a plain `env.reset()` (seed the env beforehand for a reproducible game) and plays until
-    terminated or truncated. The score is the sum of the env's rewards (real game points with
-    `make_atari_env`); the steps are calls to `env.step`, i.e. agent steps, not emulator frames.
+    Why: a random player is the floor the papers compare every agent with (Breakout: 1.2 in 2013,
+    1.7 in 2015). Starts with a plain `env.reset()` (seed the env beforehand for a reproducible game)
+    and plays until terminated or truncated, one `int(rng.integers(env.action_space.n))` per step.
+    The score is the sum of the env's rewards (real game points with `make_atari_env`); the steps
+    are calls to `env.step`, i.e. agent steps, not emulator frames.
     """
     env.reset()
-    score, steps, done = 0.0, 0, False
+    score = 0.0
+    steps = 0
+    done = False
     while not done:
-        _, reward, terminated, truncated, _ = env.step(int(rng.integers(env.action_space.n)))
-        score += float(reward)
+        action = int(rng.integers(env.action_space.n))
+        _, reward, terminated, truncated, _ = env.step(action)
+        score += reward
         steps += 1
         done = terminated or truncated
-    return score, steps
+    return float(score), steps
 
 
-def score_summary(scores) -> tuple[float, float, float]:
-    """(mean, standard deviation, standard error of the mean) of at least two game scores (Exercise 1.3).
+def summarize_scores(scores: list[float]) -> tuple[float, float, float]:
+    """(mean, standard deviation, standard error of the mean) of at least two game scores (Chapter 1, Exercise 1.3).
 
-    The standard deviation is the sample one (ddof=1): it describes how much single games vary. The
-    standard error std / sqrt(n) says how precisely the mean is known, which is what matters when an
-    average is compared with a paper's figure.
+    Why: every evaluation reports mean +- std (`evaluation.EvaluationResult`), as the papers do. The
+    standard deviation is the sample one (divide by n - 1): it describes how much single games vary.
+    The standard error std / sqrt(n) says how precisely the mean is known, which is what matters
+    when an average is compared with a paper's figure.
     """
     values = np.asarray(scores, dtype=np.float64)
     if values.ndim != 1 or len(values) < 2:
-        raise UserError(f"score_summary needs a flat list of at least 2 scores, got {len(np.atleast_1d(values))}")
-    std = float(values.std(ddof=1))
-    return float(values.mean()), std, std / float(np.sqrt(len(values)))
+        raise UserError(f"summarize_scores needs a flat list of at least 2 scores, got {len(np.atleast_1d(values))}")
+    n = len(values)
+    mean = values.mean()
+    std = np.sqrt(((values - mean) ** 2).sum() / (n - 1))
+    return float(mean), float(std), float(std / np.sqrt(n))

@@ -1,6 +1,8 @@
 """The `dqn-tutorial` command: train, resume, evaluate, record, plot.
 
-Every config field is also a flag of `train` (e.g. --learning-rate 1e-4, --no-target-network).
+Every config field is also a flag of `train` (e.g. --learning-rate 1e-4, --no-target-network), with
+one line of help from config.FIELD_HELP. `--impl chapters|solutions` trains with the learner's
+functions (or the answers) in place of the reference package's (dqn_tutorial.taught).
 Mistakes the user can fix end with one line on stderr and exit status 2, never a traceback.
 """
 
@@ -17,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dqn_tutorial.config import MAX_SEED, PRESETS, Config, flag, get_preset
+from dqn_tutorial.config import FIELD_HELP, MAX_SEED, PRESETS, Config, flag, get_preset
 from dqn_tutorial.errors import UserError
 
 
@@ -28,16 +30,38 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"dqn-tutorial: error: {message} (see `{self.prog} --help`)\n")
 
 
+IMPLEMENTATIONS = ("reference", "chapters", "solutions")
+_METAVARS = {int: "N", float: "X", str: "NAME"}
+
+
+def _help_formatter(prog: str) -> argparse.HelpFormatter:
+    """Room for `--sticky-action-probability X` before the help, so most fields' help starts on their line."""
+    return argparse.HelpFormatter(prog, max_help_position=36)
+
+
+def _field_help(name: str) -> str | None:
+    text = FIELD_HELP.get(name)
+    return text.replace("%", "%%") if text else text  # argparse formats help with %
+
+
 def _add_config_flags(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("config fields (override the preset)")
+    group = parser.add_argument_group(
+        "config fields (each overrides the preset's value; schedules count agent steps, one agent step = "
+        "frame_skip emulator frames; Nature = Mnih et al. 2015, 2013 = Mnih et al. 2013)")
     for field in dataclasses.fields(Config):
-        flag = "--" + field.name.replace("_", "-")
         kind = type(field.default)
         if kind is bool:
-            group.add_argument(flag, dest=field.name, action=argparse.BooleanOptionalAction, default=None)
+            group.add_argument(flag(field.name), dest=field.name, action=argparse.BooleanOptionalAction,
+                               default=None, help=_field_help(field.name))
         else:
-            group.add_argument(flag, dest=field.name, type={int: _integer, float: _real}.get(kind, kind),
-                               default=None, metavar=field.name.upper())
+            group.add_argument(flag(field.name), dest=field.name, type={int: _integer, float: _real}.get(kind, kind),
+                               default=None, metavar=_METAVARS.get(kind, "VALUE"), help=_field_help(field.name))
+
+
+def _add_impl_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--impl", choices=IMPLEMENTATIONS, default="reference",
+                        help="whose functions the agent runs: the reference package's (default), yours in chapters/, "
+                             "or the answers in solutions/; a chapter not done yet runs the reference's")
 
 
 def _integer(text: str) -> int:
@@ -95,18 +119,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="dqn-tutorial", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    train = commands.add_parser("train", help="start a new run (defaults: the full Nature run on Breakout)")
+    train = commands.add_parser("train", help="start a new run (defaults: the full Nature run on Breakout)",
+                                formatter_class=_help_formatter)
     train.add_argument("--preset", default="nature2015", help=f"one of: {', '.join(PRESETS)}")
     train.add_argument("--run-dir", type=Path, default=None, help="where the run is written (default runs/PRESET-TIME)")
     train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="set any config field")
     train.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_impl_flag(train)
     _add_config_flags(train)
 
-    resume = commands.add_parser("resume", help="continue a run from its latest checkpoint")
-    resume.add_argument("--run-dir", type=Path, required=True)
-    resume.add_argument("--total-steps", type=_integer, default=None, help="train to this many agent steps")
-    resume.add_argument("--device", type=_device, default=None)
-    resume.add_argument("--no-progress", action="store_true")
+    resume = commands.add_parser("resume", help="continue a run from its latest checkpoint",
+                                 formatter_class=_help_formatter)
+    resume.add_argument("--run-dir", type=Path, required=True, help="the run to continue")
+    resume.add_argument("--total-steps", type=_integer, default=None, metavar="N",
+                        help="train to this many agent steps in all (default: the run's total_steps)")
+    resume.add_argument("--device", type=_device, default=None, metavar="NAME",
+                        help="auto, cpu, cuda or cuda:N (default: the run's device)")
+    resume.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_impl_flag(resume)
 
     evaluate = commands.add_parser("evaluate", help="score a checkpoint with the Nature protocol")
     evaluate.add_argument("checkpoint", type=Path, help="a .pt file or a run directory (its latest checkpoint)")
@@ -153,8 +183,9 @@ def _check_new_run(config: Config) -> None:
     """What a new run needs beyond Config.validate: checked here, as a run may resume on another
     machine, and the library's tests drive a Trainer by hand from step 0 (learning_starts 0)."""
     if config.learning_starts < config.batch_size:
-        raise UserError(f"learning_starts ({config.learning_starts}) must be at least batch_size ({config.batch_size}): "
-                        f"the first minibatch is drawn from the steps of random play; raise --learning-starts")
+        raise UserError(f"learning_starts ({config.learning_starts}) must be at least batch_size "
+                        f"({config.batch_size}): the first minibatch is drawn from the steps of random play; "
+                        f"raise --learning-starts")
     cores = os.cpu_count() or 1
     for name in ("num_threads", "env_threads"):
         if getattr(config, name) > cores:
@@ -217,6 +248,7 @@ def _parse_value(text: str, kind: type, key: str):
 
 def _load_network(checkpoint_path: Path, device_name: str):
     import torch  # noqa: F401  (keep `--help` fast)
+
     from dqn_tutorial.checkpoints import load_checkpoint
     from dqn_tutorial.environment import make_env
     from dqn_tutorial.networks import build_network
@@ -247,30 +279,46 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _use_implementation(which: str) -> None:
+    """--impl: install the learner's functions (or the answers) before the training code is imported,
+    and say, one line per exercise, whose code runs. 'reference' changes nothing."""
+    if which == "reference":
+        return
+    from dqn_tutorial.taught import use_implementation
+    print(f"--impl {which}: the agent runs these functions", flush=True)
+    for line in use_implementation(which):
+        print(f"  {line}", flush=True)
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "train":
-        from dqn_tutorial.training import train
         if args.run_dir and ((args.run_dir / "config.json").exists() or (args.run_dir / "checkpoints").exists()):
             # said first: whatever else is on the line, this directory is taken (training.py checks it again)
             raise UserError(f"{args.run_dir} already holds a run: continue it with `dqn-tutorial resume --run-dir "
                             f"{args.run_dir}` or choose another --run-dir")
         config = _config_from_args(args)
+        _use_implementation(args.impl)  # before dqn_tutorial.training is imported
+        from dqn_tutorial.training import train
         run_dir = args.run_dir or Path("runs") / f"{args.preset}-{time.strftime('%Y%m%d-%H%M%S')}"
         _check_environment(config)
         _check_writable_folder(run_dir, "--run-dir")
         summary = train(config, run_dir, progress=not args.no_progress)
         print(json.dumps({"run_dir": str(run_dir), **summary}))
     elif args.command == "resume":
+        _use_implementation(args.impl)
         from dqn_tutorial.training import resume
         summary = resume(args.run_dir, args.total_steps, progress=not args.no_progress, device=args.device)
         print(json.dumps({"run_dir": str(args.run_dir), **summary}))
     elif args.command == "evaluate":
-        from dqn_tutorial.evaluation import evaluate, evaluate_in_parallel
+        from dqn_tutorial.evaluation import evaluate
         if args.output:
             _check_new_file(args.output, "--output")  # before the games are played, not after
         network, config, device, checkpoint = _load_network(args.checkpoint, args.device)
         # A run is evaluated on the emulators it trained on: the fast engine's plays the games in parallel.
-        evaluator = evaluate_in_parallel if config.engine == "fast" else evaluate
+        if config.engine == "fast":
+            from dqn_tutorial.fast.evaluation import evaluate_in_parallel as evaluator
+        else:
+            evaluator = evaluate
         result = evaluator(network, config, args.episodes, seed=args.seed, epsilon=args.epsilon, device=device)
         report = {"checkpoint": str(args.checkpoint), "step": checkpoint.get("step"), "engine": config.engine,
                   "epsilon": config.eval_epsilon if args.epsilon is None else args.epsilon,

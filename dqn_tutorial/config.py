@@ -49,6 +49,7 @@ def _check_type(name: str, value: Any, kind: type) -> None:
         raise UserError(f"{name} must be {words}, got {value!r}: fix {flag(name)}")
 
 
+# Each field's one line of `train --help` (its unit and the papers' value) is in FIELD_HELP, below the class.
 @dataclass
 class Config:
     # --- environment (Chapters 1, 2, 10) ---
@@ -218,6 +219,68 @@ class Config:
         if unknown:
             raise UserError(f"unknown config key(s) {', '.join(unknown)}: see `dqn-tutorial train --help` for the fields")
         return dataclasses.replace(self, **changes)
+
+
+# One line of help per field, shown by `dqn-tutorial train --help`: the unit (agent steps or emulator
+# frames, always said) and the papers' value, or "ours" where the papers have no such setting.
+# "Nature" is Mnih et al. 2015 (Extended Data Table 1 and Methods, with DeepMind's released code where
+# they differ); "2013" is Mnih et al. 2013. tests/reference/test_cli.py checks that no field lacks one.
+FIELD_HELP: dict[str, str] = {
+    # environment
+    "env_id": "Atari game (ALE name, e.g. Breakout) or a gymnasium id such as CartPole-v1 (Nature: 49 games; 2013: 7)",
+    "frame_skip": "emulator frames per agent step, the action repeated on each (Nature: 4; 2013: 4, 3 for Space "
+                  "Invaders)",
+    "max_last_two": "max over each pixel of an agent step's last 2 emulator frames, against flicker (Nature: yes; "
+                    "2013: no)",
+    "history_length": "preprocessed frames (one per agent step) stacked as the network's input (both papers: 4)",
+    "noop_max": "up to this many random no-op emulator frames at the start of each game (Nature: 30; 2013: none "
+                "stated)",
+    "fire_reset": "press FIRE after a reset and after a lost life (ours, so Breakout never stalls; the papers: no)",
+    "sticky_action_probability": "chance per emulator frame of repeating the previous action instead (both papers: 0; "
+                                 "ALE v5: 0.25)",
+    "terminal_on_life_loss": "a lost life ends the episode for learning only; the game plays on (Nature: yes)",
+    "clip_rewards": "clip rewards to [-1, 1] for learning only; scores stay the game's points (both papers: yes)",
+    "max_episode_frames": "emulator frames after which a training game is cut (ours: 108,000 = 30 min at 60 Hz, ALE's "
+                          "default)",
+    "num_envs": "emulators played in parallel; each adds one agent step per loop (ours; the papers: 1)",
+    # network and learning
+    "network": "dqn2013 (2013: 2 conv layers, fc 256), nature (Nature: 3 conv layers, fc 512) or mlp (ours, for "
+               "CartPole)",
+    "target_network": "compute TD targets with a separate, periodically copied network (Nature: yes; 2013: no)",
+    "target_sync_every": "agent steps between target-network copies (Nature: 10,000 in DeepMind's code; the paper "
+                         "says 'updates')",
+    "loss": "huber (Nature's error clipping: TD error clipped to [-1, 1]) or mse (2013)",
+    "optimizer": "rmsprop (both papers; DeepMind's centred RMSProp) or adam (ours and CleanRL's, for short runs)",
+    "learning_rate": "optimizer step size (Nature: 0.00025 with RMSProp; 2013: not given)",
+    "adam_epsilon": "Adam only: the epsilon added to the denominator (ours; Rainbow: 1.5e-4, CleanRL: 1e-8; the "
+                    "papers: RMSProp)",
+    "gamma": "discount factor per agent step (Nature: 0.99)",
+    "batch_size": "transitions per SGD update (both papers: 32)",
+    "update_every": "agent steps between SGD updates (Nature: 4; 2013: 1)",
+    "replay_capacity": "transitions (agent steps) kept in the replay memory (both papers: 1,000,000)",
+    "learning_starts": "agent steps of random play before the first update (Nature: 50,000)",
+    # exploration
+    "epsilon_start": "exploration epsilon when learning starts; random play before (both papers: 1.0)",
+    "epsilon_end": "exploration epsilon after the decay (both papers: 0.1)",
+    "epsilon_decay_steps": "agent steps of linear decay after learning starts (Nature's code: 1,000,000 = 4M frames; "
+                           "both papers' text: '1M frames')",
+    # run length, evaluation, bookkeeping
+    "total_steps": "agent steps of training (Nature's code: 50M = 200M frames; its text: '50M frames'; 2013: 10M "
+                   "frames)",
+    "max_wall_minutes": "stop training after this many minutes of wall-clock time, 0 = no limit (ours)",
+    "eval_every": "agent steps between evaluations during training (ours)",
+    "eval_episodes": "games per evaluation during training (ours; Nature's final protocol: 30, see `evaluate`)",
+    "eval_epsilon": "exploration epsilon while evaluating (both papers: 0.05)",
+    "eval_max_frames": "emulator frames after which an evaluation game is cut (Nature: 18,000 = 5 min at 60 Hz)",
+    "checkpoint_every": "agent steps between checkpoints (ours)",
+    "save_replay": "store the replay memory with each checkpoint, so a resume is exact (ours)",
+    "log_every": "agent steps between metrics.csv rows (ours)",
+    "seed": "seed of every random generator: emulators, network, replay sampling, exploration (ours)",
+    "device": "auto, cpu, cuda or cuda:N (ours; auto picks cuda when there is a GPU)",
+    "num_threads": "PyTorch CPU threads, 0 = PyTorch's default of all cores (ours)",
+    "engine": "plain (the loop of Chapters 7-12) or fast (Chapter 12's batched path for GPUs) (ours)",
+    "env_threads": "fast engine only: C++ emulator threads, 0 = one per emulator up to the cores (ours)",
+}
 
 
 # The ladder: each rung changes exactly the fields listed against the rung before it.

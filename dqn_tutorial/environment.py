@@ -69,6 +69,49 @@ def make_vector_env(config: Config, seed: int) -> gym.vector.VectorEnv:
     return gym.vector.SyncVectorEnv(makers, autoreset_mode=gym.vector.AutoresetMode.SAME_STEP)
 
 
+class Emulators:
+    """The plain engine's emulators as the training loop (`dqn.play_step`) drives them: send, then recv.
+
+    The fast engine's emulators (`fast.emulators.VectorAtari`) play in C++ threads between the two
+    calls; here `recv` plays the step, so `plays_in_background` is False and the loop learns after it.
+    """
+
+    plays_in_background = False
+
+    def __init__(self, config: Config, seed: int):
+        self.envs = make_vector_env(config, seed)
+        self.num_envs = config.num_envs
+        self.num_actions = int(self.envs.single_action_space.n)
+        self.observation_shape = tuple(self.envs.single_observation_space.shape)  # (history, *frame)
+        self.frame_dtype = self.envs.single_observation_space.dtype
+        self._actions: np.ndarray | None = None
+
+    def reset(self, seed: int) -> np.ndarray:
+        observations, _ = self.envs.reset(seed=seed)
+        return observations
+
+    def send(self, actions: np.ndarray) -> np.ndarray:
+        """Take the actions for the next step; returns the actions that will be played."""
+        self._actions = np.asarray(actions)
+        return self._actions
+
+    def recv(self):
+        """Play the step: (observations, rewards, terminated, truncated, life_lost), numpy arrays."""
+        observations, rewards, terminated, truncated, infos = self.envs.step(self._actions)
+        life_lost = np.asarray(infos.get("life_lost", np.zeros(self.num_envs, bool)), bool)
+        return observations, rewards, terminated, truncated, life_lost
+
+    def state(self) -> dict | None:
+        """The games in progress, for a checkpoint (None where some wrapper cannot be saved)."""
+        return vector_env_state(self.envs)
+
+    def load_state(self, state: dict) -> None:
+        load_vector_env_state(self.envs, state)
+
+    def close(self) -> None:
+        self.envs.close()
+
+
 # ----- the games in progress, for checkpoints (Chapter 12: an exact resume) -----
 # Wrappers that keep nothing from one step to the next (NoopReset and the FIRE press draw from and act
 # on the emulator below them). Those with state define get_wrapper_state/set_wrapper_state.

@@ -2,7 +2,8 @@
 
 Mnih et al. 2015, Methods: each game is played with epsilon = 0.05, after a random number (0-30) of
 no-op frames, for at most 5 minutes of play (18,000 frames); the score is the real game score, whole
-games, never clipped, and losing a life does not end the game. We report mean and standard deviation.
+games, never clipped, and losing a life does not end the game. We report mean and standard deviation
+(the sample one, from Chapter 1's `summarize_scores`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from dqn_tutorial.config import MAX_ENVS, Config
+from dqn_tutorial.atari import summarize_scores
+from dqn_tutorial.config import Config
 from dqn_tutorial.environment import make_env
 from dqn_tutorial.errors import UserError
-from dqn_tutorial.exploration import select_actions
+from dqn_tutorial.exploration import epsilon_greedy, q_values
 
 
 def check_arguments(episodes: int, seed: int, epsilon: float | None) -> None:
@@ -35,16 +37,28 @@ def check_arguments(episodes: int, seed: int, epsilon: float | None) -> None:
 
 @dataclass
 class EvaluationResult:
+    """The real scores of an evaluation's games; `mean` and `std` are Chapter 1's `summarize_scores`.
+
+    The standard deviation is the sample one (divide by n - 1). One game has no spread to measure:
+    its `std` is nan, and its `mean` is its score.
+    """
+
     returns: list[float]
     lengths: list[int] = field(default_factory=list)   # agent steps per game
 
+    def _mean_and_std(self) -> tuple[float, float]:
+        if len(self.returns) < 2:
+            return (float(self.returns[0]) if self.returns else float("nan")), float("nan")
+        mean, std, _ = summarize_scores(self.returns)  # a module-global lookup: `--impl` reaches it
+        return mean, std
+
     @property
     def mean(self) -> float:
-        return float(np.mean(self.returns))
+        return self._mean_and_std()[0]
 
     @property
     def std(self) -> float:
-        return float(np.std(self.returns))
+        return self._mean_and_std()[1]
 
     def to_dict(self) -> dict:
         return {"mean": self.mean, "std": self.std, "episodes": len(self.returns),
@@ -53,7 +67,11 @@ class EvaluationResult:
 
 def evaluate(network: torch.nn.Module, config: Config, episodes: int, seed: int,
              epsilon: float | None = None, device: str | torch.device = "cpu") -> EvaluationResult:
-    """Play `episodes` whole games on a fresh evaluation environment and return their real scores."""
+    """Play `episodes` whole games on a fresh evaluation environment and return their real scores.
+
+    Actions as the agent chooses them (Chapter 6): `epsilon_greedy(q_values(network, ...), epsilon, rng)`;
+    the network runs on the device its parameters are on (`device` is not needed for that).
+    """
     check_arguments(episodes, seed, epsilon)
     epsilon = config.eval_epsilon if epsilon is None else epsilon
     env = make_env(config, seed=seed, evaluation=True)
@@ -66,7 +84,7 @@ def evaluate(network: torch.nn.Module, config: Config, episodes: int, seed: int,
             observation, _ = env.reset(seed=seed + episode)
             total, steps, done = 0.0, 0, False
             while not done:
-                action = select_actions(network, observation[None], epsilon, rng, device)[0]
+                action = epsilon_greedy(q_values(network, observation[None]), epsilon, rng)[0]
                 observation, reward, terminated, truncated, _ = env.step(int(action))
                 total += float(reward)
                 steps += 1
@@ -77,37 +95,3 @@ def evaluate(network: torch.nn.Module, config: Config, episodes: int, seed: int,
         env.close()
         network.train(was_training)
     return EvaluationResult(returns, lengths)
-
-
-def evaluate_in_parallel(network: torch.nn.Module, config: Config, episodes: int, seed: int,
-                         epsilon: float | None = None, device: str | torch.device = "cpu") -> EvaluationResult:
-    """The same protocol with `episodes` games played at once, one per C++ emulator (the fast engine's).
-
-    Each emulator's first game is scored and later ones are ignored, so short games are not favoured
-    (taking the first `episodes` games to finish among many would be). One batched forward per step.
-    """
-    from dqn_tutorial.vector_atari import VectorAtari, greedy_or_random
-
-    check_arguments(episodes, seed, epsilon)
-    if episodes > MAX_ENVS:
-        raise UserError(f"the fast engine plays each game on its own emulator: at most {MAX_ENVS} games at once, "
-                        f"got {episodes}: lower --episodes")
-    epsilon = config.eval_epsilon if epsilon is None else epsilon
-    envs = VectorAtari(config, episodes, seed=seed, device=device, evaluation=True, num_threads=config.env_threads)
-    rng = np.random.default_rng(seed)
-    was_training = network.training
-    network.eval()
-    totals, lengths = np.zeros(episodes), np.zeros(episodes, dtype=np.int64)
-    finished = np.zeros(episodes, dtype=bool)
-    try:
-        stacks = envs.reset()
-        while not finished.all():
-            _, stacks, rewards, terminated, truncated, _ = envs.step(greedy_or_random(network, stacks, epsilon, rng))
-            playing = ~finished
-            totals[playing] += rewards[playing]
-            lengths[playing] += 1
-            finished |= terminated | truncated
-    finally:
-        envs.close()
-        network.train(was_training)
-    return EvaluationResult([float(total) for total in totals], [int(n) for n in lengths])

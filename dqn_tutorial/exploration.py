@@ -1,4 +1,9 @@
-"""Exploration (Chapter 6): epsilon-greedy action selection with a linearly annealed epsilon."""
+"""Exploration (Chapter 6): epsilon-greedy actions from the network's Q-values.
+
+The agent acts with `epsilon_greedy(q_values(network, observations), epsilon, rng)` (`dqn.act`), the
+evaluation with the same two calls. The epsilon schedule itself (Exercise 6.1, `linear_epsilon`) is in
+`schedules.py`, with the other schedules counted in agent steps.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +11,14 @@ import numpy as np
 import torch
 
 
-def linear_epsilon(step: int, start: float = 1.0, end: float = 0.1, duration: int = 1_000_000) -> float:
-    """Epsilon after `step` agent steps: `start` falling linearly to `end` over `duration` steps, then fixed.
-
-    The Nature paper anneals 1.0 -> 0.1 over the first "1,000,000 frames"; DeepMind's code counts agent
-    steps (1M steps = 4M emulator frames). `step` here counts agent steps since annealing began.
-    """
-    if duration <= 0 or step >= duration:
-        return float(end)
-    if step <= 0:
-        return float(start)
-    return float(start + (end - start) * (step / duration))
-
-
 def epsilon_greedy(q_values: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
     """One action per row of q_values (batch, actions): random with probability epsilon, else argmax.
 
-    A random action is drawn uniformly over all actions (the greedy one included), as in the papers.
+    Chapter 6, Exercise 6.2. A random action is drawn uniformly over all actions (the greedy one
+    included), as in the papers. The generator is used in a fixed order, random actions first
+    (`rng.integers(num_actions, size=batch)`), then one coin per row (`rng.random(batch)`), whatever
+    epsilon is, so that a seed reproduces a run exactly. With epsilon >= 1 every row explores, so the
+    Q-values do not matter: the agent passes zeros then instead of running the network.
     """
     q_values = np.asarray(q_values)
     batch, num_actions = q_values.shape
@@ -32,37 +28,15 @@ def epsilon_greedy(q_values: np.ndarray, epsilon: float, rng: np.random.Generato
     return np.where(explore, random_actions, greedy).astype(np.int64)
 
 
-@torch.no_grad()
-def greedy_q_values(network: torch.nn.Module, observations: np.ndarray, device: torch.device | str = "cpu") -> np.ndarray:
-    """Q-values of a batch of observations, on the CPU as numpy (no gradient: acting is not learning)."""
-    batch = torch.as_tensor(np.asarray(observations), device=device)
-    return network(batch).float().cpu().numpy()
+def q_values(network: torch.nn.Module, observations) -> np.ndarray:
+    """The network's Q-values for a batch of observations, as a float32 numpy array (batch, actions).
 
-
-def select_actions(network, observations, epsilon: float, rng: np.random.Generator, device="cpu") -> np.ndarray:
-    """Epsilon-greedy actions for a batch of observations, running the network only where needed.
-
-    The same distribution as `epsilon_greedy`: each row explores with probability epsilon (a uniform
-    action) and otherwise takes the argmax; the forward pass is skipped for the exploring rows, which
-    early in training is nearly all of them.
+    Chapter 6, Exercise 6.3. `observations` is a numpy array or a tensor, (batch, history, 84, 84) uint8
+    stacks or (batch, features); it is moved to the device of the network's parameters (a no-op when
+    it is there already, as the fast engine's stacks are). One forward pass for the whole batch, under
+    torch.no_grad(): acting is not learning, and no graph is built at any of the millions of steps.
     """
-    observations = np.asarray(observations)
-    batch = observations.shape[0]
-    actions = rng.integers(network_num_actions(network), size=batch).astype(np.int64)
-    if epsilon >= 1.0:
-        return actions
-    exploit = ~(rng.random(batch) < epsilon)  # drawn in the same order as epsilon_greedy
-    if exploit.any():
-        actions[exploit] = greedy_q_values(network, observations[exploit], device).argmax(axis=1)
-    return actions
-
-
-def network_num_actions(network: torch.nn.Module) -> int:
-    """Actions = the network's `num_actions` attribute if it has one, else its last linear layer's outputs."""
-    count = getattr(network, "num_actions", None)
-    if count is not None:
-        return int(count)
-    linear = [m for m in network.modules() if isinstance(m, torch.nn.Linear)]
-    if not linear:
-        raise ValueError("cannot tell how many actions this network has: give it a `num_actions` attribute")
-    return linear[-1].out_features
+    device = next(network.parameters()).device
+    batch = torch.as_tensor(observations, device=device)
+    with torch.no_grad():
+        return network(batch).float().cpu().numpy()

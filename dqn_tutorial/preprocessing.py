@@ -8,11 +8,14 @@ one fixed opening. Each step is a small gymnasium wrapper, so each can be read o
 Two choices here are ours, not the papers': FIRE is pressed automatically after a reset and after
 every lost life (see `FireReset`), and rewards are left unclipped (the learner clips them when it
 stores a transition), so every score the environment reports is the real game score.
+
+Chapter 2's exercises are here: `resize_frame` (run by `Resize84`), `push_frame` and `reset_stack`
+(run by `FrameStack`), and `to_grayscale`, which the agent does not call: the emulator hands out
+ALE's grayscale screen, the very same pixels (see `to_grayscale`).
 """
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any
 
 import cv2
@@ -25,28 +28,36 @@ FRAME_SIZE = 84  # the papers' input is 84x84 pixels
 
 
 def to_grayscale(rgb: np.ndarray) -> np.ndarray:
-    """Luminance of an RGB frame (H, W, 3) as uint8 (H, W): the paper's "Y channel".
+    """The luminance Y = 0.299 R + 0.587 G + 0.114 B of an RGB frame (H, W, 3), rounded: uint8 (H, W).
 
-    Colour carries little for the game and triples the input; brightness keeps the shapes.
-    ALE can also return grayscale directly (`obs_type="grayscale"`), which is what our env uses.
+    Chapter 2, Exercise 2.1.
+
+    Why: the paper keeps the "Y channel": colour carries little in these games and triples the input.
+    The agent does not call this: `make_atari_env` asks ALE for its grayscale screen, which is this
+    function's result pixel for pixel on every Atari screen (tests/reference/test_preprocessing.py)
+    and a third of the data to copy, so both training engines see the same frames.
     """
     rgb = np.asarray(rgb)
     if rgb.ndim != 3 or rgb.shape[2] != 3:
         raise UserError(f"to_grayscale expects an RGB frame of shape (height, width, 3), got {rgb.shape}")
-    return cv2.cvtColor(rgb.astype(np.uint8, copy=False), cv2.COLOR_RGB2GRAY)
+    weights = np.array([0.299, 0.587, 0.114])
+    luminance = rgb.astype(np.float64) @ weights
+    return np.round(luminance).astype(np.uint8)
 
 
-def resize_frame(gray: np.ndarray) -> np.ndarray:
-    """Shrink a grayscale frame (H, W) to (84, 84) uint8.
+def resize_frame(gray: np.ndarray, height: int = FRAME_SIZE, width: int = FRAME_SIZE) -> np.ndarray:
+    """Shrink a grayscale frame (H, W) to (height, width) uint8 with area interpolation (Chapter 2, Exercise 2.2).
 
-    INTER_AREA averages the pixels that fall into each output pixel, so thin objects such as the
-    ball fade instead of vanishing; gymnasium's AtariPreprocessing resizes the same way.
+    Why: the 2015 network takes 84x84 inputs. INTER_AREA averages the pixels that fall into each
+    output pixel, so thin objects such as the ball fade instead of vanishing (gymnasium's
+    AtariPreprocessing resizes the same way; DeepMind's Torch "bilinear" shrink is the same average).
+    Other sizes show the 2013 paper's first step (210x160 -> 110x84). cv2 wants the size as
+    (width, height). `Resize84` calls it on every frame.
     """
     gray = np.asarray(gray)
     if gray.ndim != 2:
         raise UserError(f"resize_frame expects a grayscale frame of shape (height, width), got {gray.shape}")
-    # cv2 takes the size as (width, height); both are 84 here.
-    return cv2.resize(gray.astype(np.uint8, copy=False), (FRAME_SIZE, FRAME_SIZE), interpolation=cv2.INTER_AREA)
+    return cv2.resize(gray, (width, height), interpolation=cv2.INTER_AREA)
 
 
 class NoopReset(gym.Wrapper):
@@ -122,6 +133,7 @@ class Resize84(gym.ObservationWrapper):
         self.observation_space = gym.spaces.Box(0, 255, (FRAME_SIZE, FRAME_SIZE), np.uint8)
 
     def observation(self, observation: np.ndarray) -> np.ndarray:
+        # a module-global lookup, so that `--impl` reaches the function the chapter's exercise replaces
         return resize_frame(observation)
 
 
@@ -129,7 +141,9 @@ class FrameStack(gym.Wrapper):
     """Observation = the last `history_length` frames, shape (history_length, 84, 84), oldest first.
 
     One frame shows where the ball is, not where it is going; a short history shows its motion.
-    At reset the stack is filled with copies of the first frame (no frames from a previous game).
+    At reset the stack is `reset_stack` of the first frame (no frames from a previous game); each
+    step is `push_frame`. The observation returned is a copy, so a caller that writes into it cannot
+    change the stack the next step builds on.
     """
 
     def __init__(self, env: gym.Env, history_length: int = 4):
@@ -137,58 +151,53 @@ class FrameStack(gym.Wrapper):
         if isinstance(history_length, bool) or not isinstance(history_length, (int, np.integer)) or history_length < 1:
             raise UserError(f"history_length must be a whole number >= 1, got {history_length!r}")
         self.history_length = int(history_length)
-        self.frames: deque[np.ndarray] = deque(maxlen=self.history_length)
+        self.stack: np.ndarray | None = None  # (history_length, *frame_shape), oldest first; None before reset
         frame_shape = env.observation_space.shape
         self.observation_space = gym.spaces.Box(0, 255, (self.history_length, *frame_shape), np.uint8)
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         observation, info = self.env.reset(seed=seed, options=options)
-        for _ in range(self.history_length):
-            self.frames.append(observation)
-        return np.stack(self.frames), info
+        # module-global lookups, so that `--impl` reaches the functions the chapter's exercises replace
+        self.stack = reset_stack(observation, self.history_length)
+        return self.stack.copy(), info
 
     def step(self, action):
         observation, reward, terminated, truncated, info = self.env.step(action)
-        self.frames.append(observation)  # the oldest frame drops out of the deque
-        return np.stack(self.frames), reward, terminated, truncated, info
+        self.stack = push_frame(self.stack, observation)  # the oldest frame drops out
+        return self.stack.copy(), reward, terminated, truncated, info
 
     def get_wrapper_state(self) -> dict:
         """The frames in the stack, oldest first, so a resumed run continues the same game exactly."""
-        return {"frames": [np.array(frame, copy=True) for frame in self.frames]}
+        frames = [] if self.stack is None else self.stack
+        return {"frames": [np.array(frame, copy=True) for frame in frames]}
 
     def set_wrapper_state(self, state: dict) -> None:
-        self.frames.clear()
-        self.frames.extend(np.array(frame, copy=True) for frame in state["frames"])
-
-
-def resize_to(gray: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Shrink a grayscale frame (H, W) to (height, width) uint8 with INTER_AREA (Chapter 2, Exercise 2.2).
-
-    `resize_frame` is this with height = width = 84. Other sizes show the 2013 paper's first step
-    (210x160 -> 110x84, then a crop to 84x84). cv2 wants the size as (width, height).
-    """
-    gray = np.asarray(gray)
-    if gray.ndim != 2:
-        raise UserError(f"resize_to expects a grayscale frame of shape (height, width), got {gray.shape}")
-    return cv2.resize(gray.astype(np.uint8, copy=False), (int(width), int(height)), interpolation=cv2.INTER_AREA)
+        frames = [np.array(frame, copy=True) for frame in state["frames"]]
+        self.stack = np.stack(frames) if frames else None
 
 
 def push_frame(stack: np.ndarray, frame: np.ndarray) -> np.ndarray:
-    """A new stack (k, H, W): `stack` without its oldest frame (index 0), `frame` added last (Exercise 2.3).
+    """A new stack (k, H, W): `stack` without its oldest frame (index 0), `frame` added last (Chapter 2, Exercise 2.3).
 
-    The input stack is left unchanged: a stack already handed out (e.g. to the replay memory) must not
-    change under the caller's feet. This is what `FrameStack.step` does with its deque.
+    Why: the network sees the last 4 frames, oldest first, to see motion. `FrameStack.step` calls it
+    on every agent step. The input stack is left unchanged: a stack already handed out (e.g. to the
+    replay memory) must not change under the caller's feet. `frame` has the stack's dtype.
     """
     stack, frame = np.asarray(stack), np.asarray(frame)
-    if stack.ndim != 3 or frame.shape != stack.shape[1:]:
-        raise UserError(f"push_frame needs a stack (k, H, W) and a frame (H, W), got {stack.shape} and {frame.shape}")
-    return np.concatenate([stack[1:], frame[None].astype(stack.dtype, copy=False)], axis=0)
+    if stack.ndim != 3 or frame.shape != stack.shape[1:] or frame.dtype != stack.dtype:
+        raise UserError(f"push_frame needs a stack (k, H, W) and a frame (H, W) of the same dtype, got "
+                        f"{stack.shape} {stack.dtype} and {frame.shape} {frame.dtype}")
+    return np.concatenate([stack[1:], frame[np.newaxis]], axis=0)
 
 
 def reset_stack(frame: np.ndarray, history_length: int = 4) -> np.ndarray:
-    """The first stack of a game: `history_length` copies of its first frame, (history_length, H, W) (Exercise 2.4).
+    """The first stack of a game: `history_length` copies of its first frame, (history_length, H, W).
 
-    This is what `FrameStack.reset` does: no frame of the previous game may leak into the new one.
+    Chapter 2, Exercise 2.4.
+
+    Why: at a reset there is no history yet, and no frame of the previous game may leak into the new
+    one; a still picture of the first frame is what the game looks like before anything moves.
+    `FrameStack.reset` calls it.
     """
     frame = np.asarray(frame)
     if isinstance(history_length, bool) or not isinstance(history_length, (int, np.integer)) or history_length < 1:

@@ -15,21 +15,21 @@ import torch
 def td_targets(rewards: torch.Tensor, next_q_values: torch.Tensor, terminals: torch.Tensor, gamma: float) -> torch.Tensor:
     """TD targets for a batch: rewards (B,), next_q_values (B, actions), terminals (B,) with 1 = terminal.
 
-    The terminal mask stops bootstrapping from a state that does not follow (game over, or a lost life
-    during training). The result carries no gradient: the target is a label, not something to move.
+    Chapter 3, Exercise 3.2; `target_network.td_targets_from_target` applies it to the target network's
+    Q-values of the next states, for every minibatch the agent learns from. The terminal mask stops
+    bootstrapping from a state that does not follow (game over, or a lost life during training). The result carries no gradient: the target is a label, not something to move.
     """
     best_next = next_q_values.max(dim=1).values
     return (rewards + gamma * (1.0 - terminals.float()) * best_next).detach()
 
 
 def q_values_of_actions(q_values: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
-    """Pick Q(s, a) for the action actually taken in each row: (B, actions), (B,) -> (B,)."""
+    """Pick Q(s, a) for the action actually taken in each row: (B, actions), (B,) -> (B,).
+
+    Chapter 3, Exercise 3.3; `update.dqn_loss` calls it. Each transition says something about the
+    action taken only, so only that value is regressed (and receives a gradient).
+    """
     return q_values.gather(1, actions.long().unsqueeze(1)).squeeze(1)
-
-
-def td_errors(q_taken: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """delta = y - Q(s, a): the quantity every loss in Chapter 11 is a function of."""
-    return targets - q_taken
 
 
 def tabular_q_update(q_table: np.ndarray, state: int, action: int, reward: float, next_state: int,

@@ -19,6 +19,13 @@ Two flags, because "stop bootstrapping" and "the environment was reset" are diff
   stack never reaches back across an episode end; like the agent's own frame stack, it repeats the first
   frame of the episode instead. A truncated step (episode_end without terminal) is never sampled: its
   next observation was never stored, and a target for it would need one.
+
+The four functions of Chapter 5's exercises are defined here, with the same names and signatures, and
+`ReplayMemory` is built on them: one storage dict per emulator stream (the arrays of `empty_storage`),
+written with `add_transition` (Exercise 5.2), sampled with `is_valid_sample` (5.4) and `stack_slots`
+(5.3); `bytes_needed` is `memory_bytes` (5.1). The fast engine's `DeviceReplayMemory` replaces the
+last three by vectorised equivalents (a Python call per emulator and per sample is too slow next to a
+GPU update) and is tested against them (tests/reference/test_fast_replay_memory.py).
 """
 
 from __future__ import annotations
@@ -47,6 +54,101 @@ class Batch(NamedTuple):
     terminals: np.ndarray  # (B,) float32, 1.0 = do not bootstrap from next_observations
 
 
+# ---------------------------------------------------------------------- Chapter 5's functions
+def empty_storage(capacity: int, frame_shape=(84, 84), frame_dtype=np.uint8) -> dict:
+    """The arrays of a replay memory of `capacity` transitions, one slot per transition (Chapter 5).
+
+    Slot i holds the newest frame of the observation in which action i was taken, the action, the
+    clipped reward and the two flags. `end_before_oldest` is the episode_end flag of the transition
+    just before the oldest stored one (kept by `add_transition`); before anything is overwritten,
+    storage begins an episode, so it starts True. `ReplayMemory` keeps one such dict per emulator,
+    made of views into its (slots, num_envs, ...) arrays of the same dtypes.
+    """
+    return {
+        "frames": np.zeros((capacity, *frame_shape), dtype=frame_dtype),
+        "actions": np.zeros(capacity, dtype=ACTION_DTYPE),
+        "rewards": np.zeros(capacity, dtype=REWARD_DTYPE),
+        "terminals": np.zeros(capacity, dtype=bool),
+        "episode_ends": np.zeros(capacity, dtype=bool),
+        "end_before_oldest": True,
+    }
+
+
+def memory_bytes(capacity: int, frame_shape=(84, 84), frame_dtype=np.uint8) -> int:
+    """Bytes of a replay memory of `capacity` transitions, one frame per transition, without allocating it.
+
+    Chapter 5, Exercise 5.1. Why one frame: consecutive observations share 3 of their 4 frames, so a
+    stack per transition would cost 4 times the frames (28 GB at 1M instead of 7.06 GB). Per transition:
+    the frame, a uint8 action, a float32 reward and two bool flags (the arrays of `empty_storage`).
+    """
+    frame_bytes = int(np.prod(frame_shape)) * np.dtype(frame_dtype).itemsize
+    return capacity * (frame_bytes + np.dtype(ACTION_DTYPE).itemsize + np.dtype(REWARD_DTYPE).itemsize + 1 + 1)
+
+
+def add_transition(storage: dict, cursor: int, size: int, frame: np.ndarray, action: int, reward: float,
+                   terminal: bool, episode_end: bool) -> tuple[int, int]:
+    """Write one transition at slot `cursor` of a circular buffer; return (cursor, size) after it.
+
+    Chapter 5, Exercise 5.2. Why a ring: the arrays are allocated once and the newest transition
+    overwrites the oldest, with no data moved. Why keep one flag: the overwritten slot's episode_end
+    decides whether the new oldest slot starts an episode (see `is_valid_sample`), so it goes into
+    storage["end_before_oldest"] before the slot is overwritten.
+    """
+    capacity = len(storage["frames"])
+    if size == capacity:
+        storage["end_before_oldest"] = bool(storage["episode_ends"][cursor])
+    storage["frames"][cursor] = frame
+    storage["actions"][cursor] = action
+    storage["rewards"][cursor] = reward
+    storage["terminals"][cursor] = terminal
+    storage["episode_ends"][cursor] = episode_end
+    return (cursor + 1) % capacity, min(size + 1, capacity)
+
+
+def stack_slots(storage: dict, index: int, cursor: int, size: int, history_length: int = 4) -> np.ndarray:
+    """The slots whose frames form the observation at slot `index`, oldest first: (history_length,) ints.
+
+    Chapter 5, Exercise 5.3. Why: each slot stores one frame, so a stack is rebuilt from the slots
+    before `index`, exactly as the agent's frame stack showed it: never reaching into another episode
+    (past a slot with episode_ends, the first frame of the episode repeats, as at the start of a game)
+    nor back from the oldest stored slot (what came before it is overwritten or was never written).
+    """
+    capacity = len(storage["episode_ends"])
+    oldest = cursor if size == capacity else 0
+    slots = [index]
+    for _ in range(history_length - 1):
+        first = slots[0]
+        previous = (first - 1) % capacity
+        if first == oldest or storage["episode_ends"][previous]:
+            slots.insert(0, first)  # the episode starts at `first` (or nothing older is stored)
+        else:
+            slots.insert(0, previous)
+    return np.array(slots)
+
+
+def is_valid_sample(storage: dict, index: int, cursor: int, size: int, history_length: int = 4) -> bool:
+    """Whether the transition at slot `index` may be sampled.
+
+    Chapter 5, Exercise 5.4. Why some may not: the newest slot (and an unwritten one) has no next
+    observation stored yet; a truncation (episode_end without terminal) needs a next observation for
+    its target that was never stored; and one of the history_length-1 oldest slots would need
+    overwritten frames, unless an episode began inside its window (end_before_oldest, or an episode
+    end from the oldest slot up to index-1). Terminal transitions are valid: their target needs no s'.
+    """
+    capacity = len(storage["episode_ends"])
+    oldest = cursor if size == capacity else 0
+    age = (index - oldest) % capacity  # 0 for the oldest slot, size - 1 for the newest
+    if age >= size - 1:
+        return False  # never written, or the newest slot
+    if storage["episode_ends"][index] and not storage["terminals"][index]:
+        return False  # truncated
+    if age < history_length - 1:  # the window reaches back past the oldest slot
+        ends = [storage["episode_ends"][(oldest + a) % capacity] for a in range(age)]
+        return bool(storage["end_before_oldest"] or any(ends))
+    return True
+
+
+# ---------------------------------------------------------------------- checks of settings
 def _positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
         raise UserError(f"{name} must be a positive integer, got {value!r}")
@@ -75,10 +177,12 @@ def _frame_shape(frame_shape) -> tuple[int, ...]:
 class ReplayMemory:
     """The last `capacity` transitions, one frame per transition, sampled uniformly as stacks.
 
-    Slot i holds the newest frame of the observation in which action i was taken. The observation at
-    slot i is the frames at slots i-history+1 .. i (oldest first) and its next observation is the one
-    at slot i+1. With `num_envs` > 1 (parallel emulators) every `add` brings one transition per
-    environment; each environment is its own stream of capacity // num_envs slots.
+    Built on Chapter 5's functions. Slot i holds the newest frame of the observation in which action i
+    was taken. The observation at slot i is the frames at slots i-history+1 .. i (oldest first,
+    `stack_slots`) and its next observation is the one at slot i+1. With `num_envs` > 1 (parallel
+    emulators) every `add` brings one transition per environment; each environment is its own stream
+    of capacity // num_envs slots, a storage dict of `empty_storage`'s layout whose arrays are views
+    into the memory's (slots, num_envs, ...) arrays (one array per field, as checkpoints store them).
     """
 
     def __init__(
@@ -116,22 +220,32 @@ class ReplayMemory:
         self._rewards = np.zeros((slots, envs), dtype=REWARD_DTYPE)
         self._terminals = np.zeros((slots, envs), dtype=bool)
         self._episode_ends = np.zeros((slots, envs), dtype=bool)
-        # Agent steps written per environment so far; the next write goes to slot steps % slots.
-        self._steps = 0
-        # episode_end flag of the slot just before the oldest stored one. Once the buffer wraps, that
-        # slot has been overwritten, yet its flag still decides whether the oldest slots start an
-        # episode (then their stacks are complete). Before any wrap, storage begins an episode: True.
-        self._end_before_oldest = np.ones(envs, dtype=bool)
+        # One storage dict per environment, as `empty_storage` makes them, of views made once: the
+        # functions of Chapter 5 read and write them. end_before_oldest lives in these dicts.
+        self._streams = [
+            {"frames": self._frames[:, env], "actions": self._actions[:, env], "rewards": self._rewards[:, env],
+             "terminals": self._terminals[:, env], "episode_ends": self._episode_ends[:, env],
+             "end_before_oldest": True}
+            for env in range(envs)
+        ]
+        # The ring's cursor and size, shared by all streams (each add writes one step to every stream),
+        # and the agent steps written per environment so far (the sampler draws these logical steps).
+        self._cursor, self._size, self._steps = 0, 0, 0
         self._action_limit = np.iinfo(ACTION_DTYPE).max
 
     def _allocate_frames(self, slots: int, envs: int):
         """Frame storage, (slots, envs, *frame_shape); DeviceReplayMemory keeps it on a GPU instead."""
         return np.empty((slots, envs, *self.frame_shape), dtype=self.frame_dtype)
 
+    @property
+    def _end_before_oldest(self) -> np.ndarray:
+        """Per environment: the episode_end flag of the slot before the oldest stored one (bool, (envs,))."""
+        return np.array([stream["end_before_oldest"] for stream in self._streams], dtype=bool)
+
     # ------------------------------------------------------------------ sizes
     def __len__(self) -> int:
         """Transitions stored, all environments together."""
-        return min(self._steps, self._slots) * self.num_envs
+        return self._size * self.num_envs
 
     @property
     def nbytes(self) -> int:
@@ -141,10 +255,9 @@ class ReplayMemory:
 
     @staticmethod
     def bytes_needed(capacity: int, frame_shape=(84, 84), frame_dtype=np.uint8) -> int:
-        """Bytes a memory of `capacity` transitions needs, computed without allocating anything."""
+        """Bytes a memory of `capacity` transitions needs, computed without allocating anything (`memory_bytes`)."""
         capacity = _positive_int(capacity, "capacity")
-        frame_bytes = int(np.prod(_frame_shape(frame_shape))) * np.dtype(frame_dtype).itemsize
-        return capacity * (frame_bytes + _EXTRA_BYTES_PER_TRANSITION)
+        return memory_bytes(capacity, _frame_shape(frame_shape), np.dtype(frame_dtype))
 
     # ------------------------------------------------------------------ writing
     def add(self, frame, action, reward, terminal, episode_end) -> None:
@@ -181,17 +294,16 @@ class ReplayMemory:
                     raise UserError(f"{name} must have shape ({envs},) with num_envs={envs}, got {value.shape}")
         if action.dtype.kind not in "iub" or action.min() < 0 or action.max() > self._action_limit:
             raise UserError(f"actions must be integers in [0, {self._action_limit}], got {action.tolist()}")
-
-        slot = self._steps % self._slots
-        if self._steps >= self._slots:
-            # The slot about to be overwritten becomes "the one before the oldest": keep its flag.
-            self._end_before_oldest[:] = self._episode_ends[slot]
-        self._frames[slot] = frame
-        self._actions[slot] = action
-        self._rewards[slot] = reward
-        self._terminals[slot] = terminal
-        self._episode_ends[slot] = episode_end
+        self._write(frame, action, reward, terminal, episode_end)
         self._steps += 1
+
+    def _write(self, frame, action: np.ndarray, reward: np.ndarray, terminal: np.ndarray,
+               episode_end: np.ndarray) -> None:
+        """Exercise 5.2's `add_transition` on every environment's stream; frame etc. have num_envs rows."""
+        cursor, size = self._cursor, self._size
+        for env, stream in enumerate(self._streams):
+            self._cursor, self._size = add_transition(stream, cursor, size, frame[env], action[env], reward[env],
+                                                      terminal[env], episode_end[env])
 
     def _as_frame(self, frame):
         """The frame(s) in the storage's array type (numpy here; a device tensor in DeviceReplayMemory)."""
@@ -204,53 +316,44 @@ class ReplayMemory:
         unless it was terminal it is treated like a truncation (never sampled), since its next frame
         belongs to a game that no longer exists.
         """
-        if self._steps:
-            self._episode_ends[(self._steps - 1) % self._slots] = True
+        if self._size:
+            self._episode_ends[(self._cursor - 1) % self._slots] = True
 
     # ------------------------------------------------------------------ sampling
     def _oldest(self) -> int:
         """Logical index (agent step) of the oldest stored slot."""
         return max(0, self._steps - self._slots)
 
-    def _ended(self, j: np.ndarray, env: np.ndarray, oldest: int) -> np.ndarray:
-        """episode_end flag of logical step j; j == oldest - 1 reads the flag kept from before the wrap.
+    def _valid(self, k: np.ndarray, env: np.ndarray, oldest: int, needed: int | None = None) -> np.ndarray:
+        """Which candidates, logical steps k (oldest <= k <= newest - 1) of streams env, may be sampled.
 
-        Only meaningful for j >= oldest - 1 (older steps are gone); callers never rely on older ones.
+        Exercise 5.4's `is_valid_sample` on each candidate in turn. Once `needed` valid ones are found
+        the rest stay False: the sampler keeps only the first `needed`, so its draws do not change.
         """
-        flags = self._episode_ends[j % self._slots, env]
-        return np.where(j == oldest - 1, self._end_before_oldest[env], flags)
+        ok = np.zeros(k.size, dtype=bool)
+        streams, cursor, size, history = self._streams, self._cursor, self._size, self.history_length
+        found = 0
+        for position, (slot, stream) in enumerate(zip((k % self._slots).tolist(), env.tolist())):
+            if is_valid_sample(streams[stream], slot, cursor, size, history):
+                ok[position] = True
+                found += 1
+                if found == needed:
+                    break
+        return ok
 
-    def _valid(self, k: np.ndarray, env: np.ndarray, oldest: int) -> np.ndarray:
-        """Which logical steps k (oldest <= k <= newest - 1) can be sampled."""
-        slot = k % self._slots
-        truncated = self._episode_ends[slot, env] & ~self._terminals[slot, env]
-        valid = ~truncated
-        history = self.history_length
-        reaches_back = (k - (history - 1)) < oldest
-        if history > 1 and reaches_back.any():
-            # The window starts before the oldest stored frame: fine only if an episode began inside
-            # it, i.e. some step in [oldest - 1, k - 1] ended an episode (its frames are then padding).
-            starts_inside = np.zeros_like(valid)
-            for back in range(1, history):
-                j = k - back
-                starts_inside |= (j >= oldest - 1) & self._ended(j, env, oldest)
-            valid &= ~reaches_back | starts_inside
-        # The next observation (slot k+1) needs no older frame than the observation at k does, and
-        # slot k+1 is written because the newest slot is never a candidate.
-        return valid
+    def _frame_slots(self, k: np.ndarray, env: np.ndarray, oldest: int) -> np.ndarray:
+        """Slots of the frames of the observations at logical steps k [0] and of the next ones [1].
 
-    def _stack_steps(self, k: np.ndarray, env: np.ndarray, oldest: int) -> np.ndarray:
-        """Logical steps of the frames forming the observation at each k: (B, history), oldest first."""
-        history = self.history_length
-        steps = np.empty((k.size, history), dtype=np.int64)
-        steps[:, -1] = k
-        padded = np.zeros(k.size, dtype=bool)
-        for position in range(history - 2, -1, -1):
-            j = k - (history - 1 - position)
-            padded |= self._ended(j, env, oldest)
-            # Past an episode end, repeat the first frame of k's episode (the frame to the right).
-            steps[:, position] = np.where(padded, steps[:, position + 1], j)
-        return steps
+        (2, B, history), oldest first: Exercise 5.3's `stack_slots` at slot k and at slot k + 1.
+        """
+        streams, cursor, size, history = self._streams, self._cursor, self._size, self.history_length
+        slots = self._slots
+        index = np.empty((2, k.size, history), dtype=np.int64)
+        for position, (slot, stream) in enumerate(zip((k % slots).tolist(), env.tolist())):
+            storage = streams[stream]
+            index[0, position] = stack_slots(storage, slot, cursor, size, history)
+            index[1, position] = stack_slots(storage, (slot + 1) % slots, cursor, size, history)
+        return index
 
     def sample(self, batch_size: int) -> Batch:
         """A uniform random minibatch (with replacement) of valid transitions."""
@@ -287,7 +390,7 @@ class ReplayMemory:
             draws = max(2 * (batch_size - found), 32)
             k = rng.integers(oldest, newest, size=draws)  # excludes the newest slot
             env = rng.integers(envs, size=draws) if envs > 1 else np.zeros(draws, dtype=np.int64)
-            ok = self._valid(k, env, oldest)
+            ok = self._valid(k, env, oldest, needed=batch_size - found)
             kept_k.append(k[ok])
             kept_env.append(env[ok])
             found += int(ok.sum())
@@ -308,11 +411,9 @@ class ReplayMemory:
             kept_env.append(env[ok][pick])
         k = np.concatenate(kept_k)[:batch_size]
         env = np.concatenate(kept_env)[:batch_size]
-
         # Both stacks in one index array, so the caller gathers them in one go (a single output
         # allocation is several times faster than two).
-        steps = np.stack([self._stack_steps(k, env, oldest), self._stack_steps(k + 1, env, oldest)])
-        return steps % self._slots, k % self._slots, env
+        return self._frame_slots(k, env, oldest), k % self._slots, env
 
     # ------------------------------------------------------------------ checkpoints
     def _config(self) -> dict:
@@ -332,7 +433,7 @@ class ReplayMemory:
         torch.save writes a tensor straight from memory, while it pickles a numpy array through
         several temporary copies (measured: saving a 0.9 GB array raised peak memory by 3.4 GB).
         """
-        filled = min(self._steps, self._slots)
+        filled = self._size
         arrays = {"actions": self._actions, "rewards": self._rewards, "terminals": self._terminals,
                   "episode_ends": self._episode_ends}
         return {
@@ -341,7 +442,7 @@ class ReplayMemory:
             **{name: torch.from_numpy(array[:filled]) for name, array in arrays.items()},
             "steps": self._steps,
             # a tensor, not a numpy array: checkpoints load with weights_only=True (tensors and plain data)
-            "end_before_oldest": torch.from_numpy(self._end_before_oldest.copy()),
+            "end_before_oldest": torch.from_numpy(self._end_before_oldest),
             "rng_state": self._rng.bit_generator.state,
         }
 
@@ -355,6 +456,7 @@ class ReplayMemory:
             config["frame_shape"] = tuple(int(n) for n in config["frame_shape"])
             config["frame_dtype"] = np.dtype(config["frame_dtype"]).str
             steps = int(state["steps"])
+            end_before_oldest = np.asarray(state["end_before_oldest"], dtype=bool).reshape(-1)
         except (KeyError, TypeError, ValueError) as error:
             raise UserError(f"not a replay memory state (missing or bad entry: {error})") from None
         if config != self._config():
@@ -372,9 +474,13 @@ class ReplayMemory:
             if source.shape != (filled, *target.shape[1:]):
                 raise UserError(f"replay memory state: {name} has shape {source.shape}, expected "
                                 f"{(filled, *target.shape[1:])}")
+        if end_before_oldest.shape != (self.num_envs,):
+            raise UserError(f"replay memory state: end_before_oldest has shape {end_before_oldest.shape}, "
+                            f"expected ({self.num_envs},)")
         for name, target in arrays.items():  # numpy or torch, whichever each side is
             value = state[name]
             target[:filled] = torch.as_tensor(value) if isinstance(target, torch.Tensor) else np.asarray(value)
-        self._steps = steps
-        self._end_before_oldest[:] = np.asarray(state["end_before_oldest"], dtype=bool)
+        self._steps, self._cursor, self._size = steps, steps % self._slots, filled
+        for stream, flag in zip(self._streams, end_before_oldest.tolist()):
+            stream["end_before_oldest"] = flag
         self._rng.bit_generator.state = state["rng_state"]

@@ -1,7 +1,8 @@
-"""The training loop (Chapters 7 and 12): act, store, learn, sync, log, evaluate, checkpoint.
+"""A training run (Chapters 7 and 12): the algorithm of `dqn.py` with the bookkeeping a real run needs.
 
-Mnih et al. 2015, Algorithm 1, with the bookkeeping a real run needs: a run directory holding the
-resolved config, metrics.csv, evaluations.csv, checkpoints written atomically, and summary.json.
+`dqn.py` is Mnih et al. 2015, Algorithm 1, on one page; this module gives it a run directory holding
+the resolved config, metrics.csv, evaluations.csv, checkpoints written atomically, and summary.json,
+and builds the parts of the plain engine (the fast engine's are in `dqn_tutorial/fast`).
 A run can be stopped (Ctrl-C, SIGTERM or SIGHUP saves a checkpoint) and resumed where it stopped.
 
 The resume is exact with the plain engine on a CPU: the run ends with the same weights, optimizer
@@ -34,17 +35,18 @@ from tqdm import tqdm
 from dqn_tutorial.checkpoints import (atomic_save, bytes_to_write, ensure_disk_space, load_checkpoint,
                                       remove_other_replay_files, remove_temporary_files, replay_file_name, safe_load)
 from dqn_tutorial.config import Config
-from dqn_tutorial.environment import load_vector_env_state, make_vector_env, vector_env_state
+from dqn_tutorial.dqn import Agent, learn, play_step
+from dqn_tutorial.environment import Emulators
 from dqn_tutorial.errors import UserError
 from dqn_tutorial.evaluation import evaluate
-from dqn_tutorial.exploration import linear_epsilon, select_actions
-from dqn_tutorial.frame_skipping import updates_due
+from dqn_tutorial.losses import LOSSES
 from dqn_tutorial.metrics import MetricsWriter, truncate_rows
-from dqn_tutorial.networks import build_network
+from dqn_tutorial.networks import build_network, count_parameters
 from dqn_tutorial.optimizers import make_optimizer
 from dqn_tutorial.replay_memory import ReplayMemory
-from dqn_tutorial.target_network import make_target_network, sync_target_network
-from dqn_tutorial.update import batch_to_tensors, clip_rewards, update_step
+from dqn_tutorial.schedules import epsilon_at
+from dqn_tutorial.target_network import make_target_network
+from dqn_tutorial.update import batch_to_tensors, update_step
 
 
 def resolve_device(name: str) -> torch.device:
@@ -65,13 +67,6 @@ def place_network(network: torch.nn.Module, device: torch.device) -> torch.nn.Mo
     """
     network = network.to(device)
     return network.to(memory_format=torch.channels_last) if device.type == "cpu" else network
-
-
-def epsilon_at(step: int, config: Config) -> float:
-    """Random play (epsilon = 1) until learning starts, then the linear schedule (DeepMind's code)."""
-    if step < config.learning_starts:
-        return 1.0
-    return linear_epsilon(step - config.learning_starts, config.epsilon_start, config.epsilon_end, config.epsilon_decay_steps)
 
 
 def peak_memory(device: torch.device) -> dict:
@@ -170,27 +165,106 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+class Update:
+    """The plain engine's SGD step: `update.update_step` on a minibatch from the host's replay memory.
+
+    Keeps each update's loss and Q(s, a) on the device until the next log row averages them (reading
+    them at every update would make the host wait for a GPU each time).
+    """
+
+    def __init__(self, agent: Agent, device: torch.device):
+        self.agent, self.device = agent, device
+        self.losses: list[torch.Tensor] = []
+        self.q_means: list[torch.Tensor] = []
+
+    def __call__(self, batch) -> None:
+        agent, config = self.agent, self.agent.config
+        loss, q_mean = update_step(agent.online, agent.target, agent.optimizer, batch_to_tensors(batch, self.device),
+                                   config.gamma, LOSSES[config.loss])
+        self.losses.append(loss)
+        self.q_means.append(q_mean)
+
+    def take_means(self) -> tuple[float, float]:
+        """Mean loss and Q(s, a) over the updates since the last call (nan when there were none)."""
+        means = [float(torch.stack(values).mean()) if values else float("nan") for values in (self.losses, self.q_means)]
+        self.losses, self.q_means = [], []
+        return means[0], means[1]
+
+    def pending(self) -> dict:
+        """The values not yet averaged into a log row, for a checkpoint."""
+        def stacked(values):
+            return torch.stack(values).detach().cpu() if values else torch.zeros(0)
+        return {"pending_losses": stacked(self.losses), "pending_q_means": stacked(self.q_means)}
+
+    def load_pending(self, checkpoint: dict) -> None:
+        self.losses = list(checkpoint.get("pending_losses", torch.zeros(0)).to(self.device).unbind(0))
+        self.q_means = list(checkpoint.get("pending_q_means", torch.zeros(0)).to(self.device).unbind(0))
+
+
+class PlainEngine:
+    """Gymnasium's wrappers (Chapters 1, 2, 10), Chapter 5's replay memory on the host, `update_step`.
+
+    The fast engine (`dqn_tutorial/fast`, Chapter 12) offers the same six methods; the Trainer only
+    calls these, so the two engines share every other line.
+    """
+
+    name = "plain"
+
+    def __init__(self, config: Config, device: torch.device):
+        self.config, self.device = config, device
+
+    def make_envs(self, seed: int) -> Emulators:
+        return Emulators(self.config, seed)
+
+    def replay_bytes_on_host(self, envs: Emulators) -> int:
+        return ReplayMemory.bytes_needed(self.config.replay_capacity, envs.observation_shape[1:], envs.frame_dtype)
+
+    def make_memory(self, envs: Emulators) -> ReplayMemory:
+        config = self.config
+        return ReplayMemory(config.replay_capacity, frame_shape=envs.observation_shape[1:],
+                            history_length=envs.observation_shape[0], frame_dtype=envs.frame_dtype,
+                            num_envs=config.num_envs, seed=config.seed)
+
+    def make_update(self, agent: Agent) -> Update:
+        return Update(agent, self.device)
+
+    def evaluate(self, network: torch.nn.Module, episodes: int, seed: int):
+        return evaluate(network, self.config, episodes, seed=seed, device=self.device)
+
+    def settings(self) -> dict:
+        return {}
+
+
+def make_engine(config: Config, device: torch.device):
+    """The engine config.engine names: 'plain' (above) or 'fast' (dqn_tutorial/fast, loaded only when asked)."""
+    if config.engine == "fast":
+        from dqn_tutorial.fast.engine import FastEngine
+        return FastEngine(config, device)
+    return PlainEngine(config, device)
+
+
 class Trainer:
-    """Holds one run's state so it can be checkpointed and resumed as a whole."""
+    """One run: the agent of `dqn.py` and its bookkeeping, so the run can be checkpointed and resumed as a whole."""
 
     def __init__(self, config: Config, run_dir: Path, progress: bool = True):
-        self.config = config.validate()
+        self.config = config = config.validate()
         self.run_dir = Path(run_dir)
         self.progress = progress
         self.device = resolve_device(config.device)
         if config.num_threads:
             torch.set_num_threads(config.num_threads)
         seed_everything(config.seed)
-        observation_shape = self.make_envs()
-        self.online = place_network(build_network(config.network, self.num_actions, observation_shape), self.device)
-        self.target = make_target_network(self.online) if config.target_network else None
-        self.optimizer = make_optimizer(config.optimizer, self.online.parameters(), config.learning_rate, config.batch_size,
-                                        capturable=self.device.type == "cuda", adam_epsilon=config.adam_epsilon)
-        check_host_memory(self.replay_bytes_on_host(observation_shape), config.replay_capacity)
-        self.memory = self.make_memory(observation_shape)
-        self.rng = np.random.default_rng(config.seed)
-        self.step = 0              # agent steps taken (all emulators together)
-        self.updates = 0           # SGD updates made
+        self.engine = make_engine(config, self.device)
+        self.envs = self.engine.make_envs(config.seed)
+        shape = self.envs.observation_shape
+        online = place_network(build_network(config.network, self.envs.num_actions, shape), self.device)
+        target = make_target_network(online) if config.target_network else None
+        optimizer = make_optimizer(config.optimizer, online.parameters(), config.learning_rate, config.batch_size,
+                                   capturable=self.device.type == "cuda", adam_epsilon=config.adam_epsilon)
+        check_host_memory(self.engine.replay_bytes_on_host(self.envs), config.replay_capacity)
+        self.agent = Agent(config, online, target, optimizer, self.engine.make_memory(self.envs), update=None,
+                           num_actions=self.envs.num_actions, rng=np.random.default_rng(config.seed))
+        self.agent.update = self.engine.make_update(self.agent)
         self.episodes = 0          # whole games finished
         self.best_eval = -float("inf")
         self.wall_seconds = 0.0    # over all sessions of this run
@@ -198,10 +272,7 @@ class Trainer:
         self.learning_steps = 0      # agent steps taken after learning started
         self.recent_returns: deque[float] = deque(maxlen=100)
         self.resumes = 0
-        self._losses: list[torch.Tensor] = []
-        self._q_means: list[torch.Tensor] = []
         self.refill_target = 0      # transitions to play into an empty memory after a resume without one
-        self.refilling = False
         self.refill_steps = 0       # agent steps played for that refill (not counted in self.step)
         self._saved: tuple[int, Path] | None = None  # (step, path) of the last checkpoint written
         self._signals = StopSignals()
@@ -211,32 +282,186 @@ class Trainer:
         self.next_checkpoint = config.checkpoint_every
         self.games_restored = False  # restore() put the games in progress back (no new games at run())
 
-    # ----- what the fast engine (fast_training.py) replaces -----
-    def make_envs(self) -> tuple[int, ...]:
-        """The training emulators; sets self.envs and self.num_actions, returns the observation shape."""
-        self.envs = make_vector_env(self.config, self.config.seed)
-        self.num_actions = int(self.envs.single_action_space.n)
-        return self.envs.single_observation_space.shape
+    # The agent's state, under the names the bookkeeping and the benchmarks use.
+    online = property(lambda self: self.agent.online, lambda self, value: setattr(self.agent, "online", value))
+    target = property(lambda self: self.agent.target, lambda self, value: setattr(self.agent, "target", value))
+    optimizer = property(lambda self: self.agent.optimizer,
+                         lambda self, value: setattr(self.agent, "optimizer", value))
+    memory = property(lambda self: self.agent.memory)
+    step = property(lambda self: self.agent.step)
+    updates = property(lambda self: self.agent.updates)
+    num_actions = property(lambda self: self.agent.num_actions)
 
-    def replay_bytes_on_host(self, observation_shape: tuple[int, ...]) -> int:
-        return ReplayMemory.bytes_needed(self.config.replay_capacity, observation_shape[1:],
-                                         self.envs.single_observation_space.dtype)
-
-    def make_memory(self, observation_shape: tuple[int, ...]) -> ReplayMemory:
-        config = self.config
-        return ReplayMemory(config.replay_capacity, frame_shape=observation_shape[1:],
-                            history_length=observation_shape[0],
-                            frame_dtype=self.envs.single_observation_space.dtype,
-                            num_envs=config.num_envs, seed=config.seed)
-
+    # ----- playing -----
     def start_games(self) -> None:
-        """New games. A resume continues the saved ones instead (restore_games); only where it cannot
-        (no replay memory saved) does it start new games, with a seed of their own."""
-        self.observations, _ = self.envs.reset(seed=self.config.seed + 1000 * self.resumes)
+        """New games. A resume continues the saved ones instead; only where it cannot (no replay memory
+        saved, or the fast engine) does it start new games, with a seed of their own."""
+        self.observations = self.envs.reset(seed=self.config.seed + 1000 * self.resumes)
+        self.episode_returns = np.zeros(self.config.num_envs)
 
+    def play_step(self, learning: bool = True) -> None:
+        """One agent step of the algorithm (`dqn.play_step`), then the scores of the games that ended."""
+        self.observations, rewards, ended = play_step(self.agent, self.envs, self.observations, learning)
+        self.episode_returns += rewards
+        for index in np.flatnonzero(ended):
+            self.recent_returns.append(float(self.episode_returns[index]))
+            self.episode_returns[index] = 0.0
+            self.episodes += 1
+
+    def refill_memory(self) -> None:
+        """Play with the current epsilon until the memory holds refill_target transitions (no updates,
+        the steps not counted)."""
+        while len(self.memory) < self.refill_target:
+            if self._signals.received:
+                raise KeyboardInterrupt
+            self.play_step(learning=False)
+            self.refill_steps += self.config.num_envs
+        self.refill_target = 0
+        self.tick()  # the refill's time counts as wall time, not as learning time
+
+    # ----- the loop -----
+    def run(self) -> dict:
+        config = self.config
+        remove_temporary_files(self.run_dir / "checkpoints")  # left by a write that was killed
+        metrics = MetricsWriter(self.run_dir / "metrics.csv", tensorboard_dir=self.run_dir / "tensorboard")
+        if not self.games_restored:
+            self.start_games()
+        self._last_tick = (time.perf_counter(), self.step)
+        bar = tqdm(total=config.total_steps, initial=self.step, unit="step", disable=not self.progress,
+                   dynamic_ncols=True, smoothing=0.05)
+        deadline = time.perf_counter() + 60 * config.max_wall_minutes if config.max_wall_minutes else float("inf")
+        self.stopped_by_time = False
+        signals = self._signals = StopSignals()
+        with signals:
+            try:
+                if self.refill_target:
+                    self.refill_memory()
+                while True:
+                    # First what is due at this step: on a resume, an evaluation the stop cut short.
+                    self.log_evaluate_checkpoint(metrics, bar)
+                    if self.step >= config.total_steps:
+                        break
+                    if signals.received:
+                        raise KeyboardInterrupt
+                    if time.perf_counter() > deadline:
+                        self.stopped_by_time = True  # max_wall_minutes: stop here, checkpoint and summarise
+                        break
+                    before = self.step
+                    self.play_step()
+                    bar.update(self.step - before)
+                    if self.step > config.learning_starts >= before:
+                        self.tick()  # start the learning-phase clock here
+                learn(self.agent)  # updates still due after the last step (the fast engine learns one step behind)
+                self.save_checkpoint()  # a signal that arrives from here on lets the finished run end normally
+            except KeyboardInterrupt:
+                signals.stop_at_once = False
+                reason = signals.received or "SIGINT"
+                signals.received = reason  # further signals only take note while the checkpoint is written
+                path = self._saved[1] if self._saved and self._saved[0] == self.step else self.save_checkpoint()
+                bar.close()
+                metrics.close()
+                advice = f"Continue with: dqn-tutorial resume --run-dir {self.run_dir}"
+                if not config.save_replay:
+                    refill = min(self.step, config.replay_capacity, max(config.learning_starts, config.batch_size))
+                    advice += (f" (save_replay is off: the resume first refills the replay memory with {refill:,} "
+                               f"transitions of play)")
+                raise UserError(f"interrupted ({reason}) at step {self.step}; saved {path}. {advice}") from None
+        bar.close()
+        metrics.close()
+        summary = self.summary()
+        (self.run_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        return summary
+
+    def log_evaluate_checkpoint(self, metrics: MetricsWriter, bar) -> None:
+        """The metrics row, evaluation and checkpoint due after self.step agent steps, in that order.
+
+        Each next_* moves on only once its work is done, so a checkpoint saved by a stop during an
+        evaluation still has that evaluation due, and the resumed run makes it first.
+        """
+        config = self.config
+        if self.step >= self.next_log:
+            self.next_log += config.log_every
+            c = config  # the epsilon of the step just played
+            epsilon = epsilon_at(self.step - c.num_envs, c.learning_starts, c.epsilon_start, c.epsilon_end,
+                                 c.epsilon_decay_steps)
+            row = self.log_row(epsilon)
+            metrics.write(row)
+            bar.set_postfix(sps=f"{row['steps_per_second']:.0f}", eps=f"{epsilon:.3f}",
+                            ret=f"{row['recent_return']:.1f}", loss=f"{row['loss']:.4f}")
+        if self.step >= self.next_eval:
+            self.evaluate_and_record(config.eval_episodes)
+            self.next_eval += config.eval_every
+        if self.step >= self.next_checkpoint:
+            self.next_checkpoint += config.checkpoint_every
+            self.save_checkpoint()
+
+    def tick(self) -> None:
+        """Add the time since the last tick to the run's clocks; the learning clock only counts
+        steps after learning_starts, where steps/s measures the whole algorithm, updates included."""
+        now, last_step = time.perf_counter(), self._last_tick[1]
+        elapsed = now - self._last_tick[0]
+        self.wall_seconds += elapsed
+        if last_step >= self.config.learning_starts and self.step > last_step:
+            self.learning_seconds += elapsed
+            self.learning_steps += self.step - last_step
+        self._last_tick = (now, self.step)
+
+    def log_row(self, epsilon) -> dict:
+        self.tick()
+        loss, q_mean = self.agent.update.take_means()
+        learning_seconds, learning_steps, wall = self.learning_seconds, self.learning_steps, self.wall_seconds
+        return {
+            "step": self.step, "frames": self.step * self.config.frame_skip, "updates": self.updates,
+            "episodes": self.episodes, "epsilon": round(epsilon, 5),
+            "loss": loss, "q_mean": q_mean,
+            "recent_return": float(np.mean(self.recent_returns)) if self.recent_returns else float("nan"),
+            "wall_seconds": round(wall, 2),
+            "steps_per_second": learning_steps / learning_seconds if learning_seconds > 0 else self.step / max(wall, 1e-9),
+        }
+
+    def evaluate_and_record(self, episodes: int) -> dict:
+        """Evaluate with the Nature protocol; its time counts in wall_seconds but not in steps/s."""
+        self.tick()
+        self._signals.stop_at_once = True  # a signal stops the games at once (evaluation changes no state)
+        try:
+            if self._signals.received:
+                raise KeyboardInterrupt
+            result = self.engine.evaluate(self.online, episodes, seed=self.config.seed + 10_000 + self.step)
+        finally:
+            self._signals.stop_at_once = False
+        now = time.perf_counter()
+        self.wall_seconds += now - self._last_tick[0]
+        self._last_tick = (now, self.step)
+        row = {"step": self.step, "frames": self.step * self.config.frame_skip, "mean": result.mean,
+               "std": result.std, "episodes": episodes}
+        MetricsWriter(self.run_dir / "evaluations.csv").write(row)
+        if result.mean > self.best_eval:
+            self.best_eval = result.mean
+            best = {"config": self.config.to_dict(), "online": self.online.state_dict(), "step": self.step,
+                    "eval_mean": result.mean}
+            ensure_disk_space(self.run_dir / "checkpoints", bytes_to_write(best), "the best checkpoint (best.pt)")
+            atomic_save(best, self.run_dir / "checkpoints" / "best.pt")
+        return row
+
+    def summary(self) -> dict:
+        return {
+            "total_steps": self.step, "total_frames": self.step * self.config.frame_skip, "updates": self.updates,
+            "episodes": self.episodes, "wall_seconds": round(self.wall_seconds, 2),
+            "steps_per_second": round(self.learning_steps / self.learning_seconds, 2) if self.learning_seconds else None,
+            "steps_per_second_measured_over": "agent steps after learning_starts",
+            "recent_return_mean": float(np.mean(self.recent_returns)) if self.recent_returns else None,
+            "best_eval_mean": None if self.best_eval == -float("inf") else self.best_eval,
+            "network_parameters": count_parameters(self.online),
+            "device": str(self.device), "resumes": self.resumes, "engine": self.config.engine,
+            "refill_steps": self.refill_steps,
+            "stopped_by_time_budget": getattr(self, "stopped_by_time", False),
+            **peak_memory(self.device), **self.engine.settings(),
+        }
+
+    # ----- persistence -----
     def games_state(self) -> dict | None:
         """The games in progress (emulators, wrappers, current observations and scores) for a checkpoint."""
-        envs = vector_env_state(self.envs)
+        envs = self.envs.state()
         if envs is None or not hasattr(self, "observations"):
             return None
         return {"envs": envs, "observations": torch.from_numpy(np.array(self.observations, copy=True)),
@@ -246,83 +471,27 @@ class Trainer:
         """Continue the games a checkpoint saved; False where it saved none (then new games start)."""
         if games is None:
             return False
-        load_vector_env_state(self.envs, games["envs"])
+        self.envs.load_state(games["envs"])
         self.observations = games["observations"].numpy().copy()
         self.episode_returns = games["episode_returns"].numpy().copy()
         return True
 
-    def play_step(self, epsilon: float) -> None:
-        """One agent step on every emulator, stored in the replay memory."""
-        actions = select_actions(self.online, self.observations, epsilon, self.rng, self.device)
-        next_observations, rewards, terminated, truncated, infos = self.envs.step(actions)
-        life_lost = np.asarray(infos.get("life_lost", np.zeros(self.config.num_envs, bool)), bool)
-        self.store(self.observations[:, -1], actions, rewards, terminated, truncated, life_lost)
-        self.observations = next_observations
-
-    def learn(self) -> None:
-        """The SGD updates due after self.step agent steps, then the target sync if one is due."""
-        config = self.config
-        if self.refilling:
-            return
-        for _ in range(updates_due(self.step, config.learning_starts, config.update_every, self.updates)):
-            batch = batch_to_tensors(self.memory.sample(config.batch_size), self.device)
-            loss, q_mean = update_step(self.online, self.target, self.optimizer, batch, config.gamma, config.loss)
-            self._losses.append(loss)
-            self._q_means.append(q_mean)
-            self.updates += 1
-        self.sync_target_if_due()
-
-    def finish_learning(self) -> None:
-        """Called once the last agent step is taken (the fast engine has updates still to make here)."""
-
-    def take_learning_means(self) -> tuple[float, float]:
-        """Mean loss and Q(s, a) over the updates since the last log row."""
-        means = [float(torch.stack(values).mean()) if values else float("nan") for values in (self._losses, self._q_means)]
-        self._losses, self._q_means = [], []
-        return means[0], means[1]
-
-    # ----- shared by both engines -----
-    def store(self, frames, actions, rewards, terminated, truncated, life_lost) -> None:
-        """Write one agent step of every emulator to the memory and count finished games.
-
-        Rewards are clipped and a lost life made terminal for learning only; the returns logged are
-        the real scores of whole games.
-        """
-        config = self.config
-        learning_terminal = terminated | (life_lost & config.terminal_on_life_loss)
-        learning_reward = clip_rewards(rewards) if config.clip_rewards else rewards  # Chapter 7's function
-        self.memory.add(frames, actions, learning_reward, learning_terminal, terminated | truncated)
-        self.episode_returns += rewards
-        for index in np.flatnonzero(terminated | truncated):
-            self.recent_returns.append(float(self.episode_returns[index]))
-            self.episode_returns[index] = 0.0
-            self.episodes += 1
-
-    def sync_target_if_due(self) -> None:
-        """Copy the online weights into the target each time self.step crosses a multiple of target_sync_every."""
-        config = self.config
-        if self.target is not None and self.step // config.target_sync_every != (self.step - config.num_envs) // config.target_sync_every:
-            sync_target_network(self.target, self.online)
-
-    # ----- persistence -----
     def state(self) -> dict:
+        agent = self.agent
         return {
-            "config": self.config.to_dict(), "online": self.online.state_dict(),
-            "target": None if self.target is None else self.target.state_dict(),
-            "optimizer": self.optimizer.state_dict(), "step": self.step, "updates": self.updates,
+            "config": self.config.to_dict(), "online": agent.online.state_dict(),
+            "target": None if agent.target is None else agent.target.state_dict(),
+            "optimizer": agent.optimizer.state_dict(), "step": agent.step, "updates": agent.updates,
+            "learned_until": agent.learned_until,
             "episodes": self.episodes, "best_eval": self.best_eval, "wall_seconds": self.wall_seconds,
             "learning_seconds": self.learning_seconds, "learning_steps": self.learning_steps,
-            "recent_returns": list(self.recent_returns), "rng": self.rng.bit_generator.state,
+            "recent_returns": list(self.recent_returns), "rng": agent.rng.bit_generator.state,
             "torch_rng": torch.get_rng_state(), "resumes": self.resumes,
             "next_log": self.next_log, "next_eval": self.next_eval, "next_checkpoint": self.next_checkpoint,
             # the updates' losses and Q values since the last metrics row, which the next row averages
-            "pending_losses": self._pending(self._losses), "pending_q_means": self._pending(self._q_means),
+            **agent.update.pending(),
             "games": self.games_state(),
         }
-
-    @staticmethod
-    def _pending(values: list[torch.Tensor]) -> torch.Tensor:
-        return torch.stack(values).detach().cpu() if values else torch.zeros(0)
 
     def save_checkpoint(self) -> Path:
         """Write one checkpoint set and publish it; returns the step_N.pt path.
@@ -356,7 +525,7 @@ class Trainer:
         """Put the run back where `checkpoint` left it; run() then continues as if it had never stopped.
 
         Not exact in three cases, each a fallback that keeps the run going:
-        - the fast engine (fast_training.py): its C++ emulators (ale_py's AtariVectorEnv) give no
+        - the fast engine (dqn_tutorial/fast): its C++ emulators (ale_py's AtariVectorEnv) give no
           access to their state, so the resumed run starts new games (seed + 1000 * resumes) instead of
           continuing the saved ones. The games in progress are closed in the replay memory, their
           points so far never reach recent_return or the episode count, and the agent's actions,
@@ -376,19 +545,19 @@ class Trainer:
             raise UserError(f"the checkpoint's weights do not fit the network its config describes "
                             f"({self.config.network}, {self.num_actions} actions): the checkpoint is damaged or "
                             f"was edited; resume from another step_*.pt ({type(error).__name__})") from None
-        for name in ("step", "updates", "episodes", "best_eval", "wall_seconds", "learning_seconds",
-                     "learning_steps", "resumes"):
+        self.agent.step, self.agent.updates = checkpoint["step"], checkpoint["updates"]
+        self.agent.learned_until = checkpoint.get("learned_until", checkpoint["step"])
+        for name in ("episodes", "best_eval", "wall_seconds", "learning_seconds", "learning_steps", "resumes"):
             setattr(self, name, checkpoint[name])
         self.recent_returns.extend(checkpoint["recent_returns"])
-        self.rng.bit_generator.state = checkpoint["rng"]
+        self.agent.rng.bit_generator.state = checkpoint["rng"]
         torch.set_rng_state(checkpoint["torch_rng"])
         config = self.config
         for name, every in (("next_log", config.log_every), ("next_eval", config.eval_every),
                             ("next_checkpoint", config.checkpoint_every)):
             # checkpoints written before the schedule was saved: the next point of the grid
             setattr(self, name, checkpoint.get(name, (self.step // every + 1) * every))
-        self._losses = list(checkpoint.get("pending_losses", torch.zeros(0)).to(self.device).unbind(0))
-        self._q_means = list(checkpoint.get("pending_q_means", torch.zeros(0)).to(self.device).unbind(0))
+        self.agent.update.load_pending(checkpoint)
         if self.restore_replay(checkpoint):
             self.games_restored = self.restore_games(checkpoint.get("games"))
             if not self.games_restored:
@@ -445,166 +614,9 @@ class Trainer:
         remove_other_replay_files(folder, keep=name)  # sets a killed save left unpublished
         return True
 
-    def refill_memory(self) -> None:
-        """Play with the current epsilon until the memory holds refill_target transitions (no updates)."""
-        epsilon = epsilon_at(self.step, self.config)
-        self.refilling = True
-        while len(self.memory) < self.refill_target:
-            if self._signals.received:
-                raise KeyboardInterrupt
-            self.play_step(epsilon)
-            self.refill_steps += self.config.num_envs
-        self.refilling = False
-        self.refill_target = 0
-        self.tick()  # the refill's time counts as wall time, not as learning time
-
-    # ----- the loop -----
-    def run(self) -> dict:
-        config = self.config
-        remove_temporary_files(self.run_dir / "checkpoints")  # left by a write that was killed
-        metrics = MetricsWriter(self.run_dir / "metrics.csv", tensorboard_dir=self.run_dir / "tensorboard")
-        if not self.games_restored:
-            self.start_games()
-            self.episode_returns = np.zeros(config.num_envs)
-        self._last_tick = (time.perf_counter(), self.step)
-        bar = tqdm(total=config.total_steps, initial=self.step, unit="step", disable=not self.progress,
-                   dynamic_ncols=True, smoothing=0.05)
-        deadline = time.perf_counter() + 60 * config.max_wall_minutes if config.max_wall_minutes else float("inf")
-        self.stopped_by_time = False
-        signals = self._signals = StopSignals()
-        with signals:
-            try:
-                if self.refill_target:
-                    self.refill_memory()
-                while True:
-                    # First what is due at this step: on a resume, an evaluation the stop cut short.
-                    self.log_evaluate_checkpoint(metrics, bar)
-                    if self.step >= config.total_steps:
-                        break
-                    if signals.received:
-                        raise KeyboardInterrupt
-                    if time.perf_counter() > deadline:
-                        self.stopped_by_time = True  # max_wall_minutes: stop here, checkpoint and summarise
-                        break
-                    self.play_step(epsilon_at(self.step, config))
-                    self.step += config.num_envs
-                    bar.update(config.num_envs)
-                    if self.step > config.learning_starts >= self.step - config.num_envs:
-                        self.tick()  # start the learning-phase clock exactly here
-                    self.learn()
-                self.finish_learning()
-                self.save_checkpoint()  # a signal that arrives from here on lets the finished run end normally
-            except KeyboardInterrupt:
-                signals.stop_at_once = False
-                reason = signals.received or "SIGINT"
-                signals.received = reason  # further signals only take note while the checkpoint is written
-                path = self._saved[1] if self._saved and self._saved[0] == self.step else self.save_checkpoint()
-                bar.close()
-                metrics.close()
-                advice = f"Continue with: dqn-tutorial resume --run-dir {self.run_dir}"
-                if not config.save_replay:
-                    refill = min(self.step, config.replay_capacity, max(config.learning_starts, config.batch_size))
-                    advice += (f" (save_replay is off: the resume first refills the replay memory with {refill:,} "
-                               f"transitions of play)")
-                raise UserError(f"interrupted ({reason}) at step {self.step}; saved {path}. {advice}") from None
-        bar.close()
-        metrics.close()
-        summary = self.summary()
-        (self.run_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        return summary
-
-    def log_evaluate_checkpoint(self, metrics: MetricsWriter, bar) -> None:
-        """The metrics row, evaluation and checkpoint due after self.step agent steps, in that order.
-
-        Each next_* moves on only once its work is done, so a checkpoint saved by a stop during an
-        evaluation still has that evaluation due, and the resumed run makes it first.
-        """
-        config = self.config
-        if self.step >= self.next_log:
-            self.next_log += config.log_every
-            epsilon = epsilon_at(self.step - config.num_envs, config)  # that of the step just played
-            row = self.log_row(epsilon)
-            metrics.write(row)
-            bar.set_postfix(sps=f"{row['steps_per_second']:.0f}", eps=f"{epsilon:.3f}",
-                            ret=f"{row['recent_return']:.1f}", loss=f"{row['loss']:.4f}")
-        if self.step >= self.next_eval:
-            self.evaluate_and_record(config.eval_episodes)
-            self.next_eval += config.eval_every
-        if self.step >= self.next_checkpoint:
-            self.next_checkpoint += config.checkpoint_every
-            self.save_checkpoint()
-
-    def tick(self) -> None:
-        """Add the time since the last tick to the run's clocks; the learning clock only counts
-        steps after learning_starts, where steps/s measures the whole algorithm, updates included."""
-        now, last_step = time.perf_counter(), self._last_tick[1]
-        elapsed = now - self._last_tick[0]
-        self.wall_seconds += elapsed
-        if last_step >= self.config.learning_starts and self.step > last_step:
-            self.learning_seconds += elapsed
-            self.learning_steps += self.step - last_step
-        self._last_tick = (now, self.step)
-
-    def log_row(self, epsilon) -> dict:
-        self.tick()
-        loss, q_mean = self.take_learning_means()
-        learning_seconds, learning_steps, wall = self.learning_seconds, self.learning_steps, self.wall_seconds
-        return {
-            "step": self.step, "frames": self.step * self.config.frame_skip, "updates": self.updates,
-            "episodes": self.episodes, "epsilon": round(epsilon, 5),
-            "loss": loss, "q_mean": q_mean,
-            "recent_return": float(np.mean(self.recent_returns)) if self.recent_returns else float("nan"),
-            "wall_seconds": round(wall, 2),
-            "steps_per_second": learning_steps / learning_seconds if learning_seconds > 0 else self.step / max(wall, 1e-9),
-        }
-
-    def evaluate_and_record(self, episodes: int) -> dict:
-        """Evaluate with the Nature protocol; its time counts in wall_seconds but not in steps/s."""
-        self.tick()
-        self._signals.stop_at_once = True  # a signal stops the games at once (evaluation changes no state)
-        try:
-            if self._signals.received:
-                raise KeyboardInterrupt
-            result = self.run_evaluation(episodes, seed=self.config.seed + 10_000 + self.step)
-        finally:
-            self._signals.stop_at_once = False
-        now = time.perf_counter()
-        self.wall_seconds += now - self._last_tick[0]
-        self._last_tick = (now, self.step)
-        row = {"step": self.step, "frames": self.step * self.config.frame_skip, "mean": result.mean,
-               "std": result.std, "episodes": episodes}
-        MetricsWriter(self.run_dir / "evaluations.csv").write(row)
-        if result.mean > self.best_eval:
-            self.best_eval = result.mean
-            best = {"config": self.config.to_dict(), "online": self.online.state_dict(), "step": self.step,
-                    "eval_mean": result.mean}
-            ensure_disk_space(self.run_dir / "checkpoints", bytes_to_write(best), "the best checkpoint (best.pt)")
-            atomic_save(best, self.run_dir / "checkpoints" / "best.pt")
-        return row
-
-    def run_evaluation(self, episodes: int, seed: int):
-        return evaluate(self.online, self.config, episodes, seed=seed, device=self.device)
-
-    def summary(self) -> dict:
-        return {
-            "total_steps": self.step, "total_frames": self.step * self.config.frame_skip, "updates": self.updates,
-            "episodes": self.episodes, "wall_seconds": round(self.wall_seconds, 2),
-            "steps_per_second": round(self.learning_steps / self.learning_seconds, 2) if self.learning_seconds else None,
-            "steps_per_second_measured_over": "agent steps after learning_starts",
-            "recent_return_mean": float(np.mean(self.recent_returns)) if self.recent_returns else None,
-            "best_eval_mean": None if self.best_eval == -float("inf") else self.best_eval,
-            "device": str(self.device), "resumes": self.resumes, "engine": self.config.engine,
-            "refill_steps": self.refill_steps,
-            "stopped_by_time_budget": getattr(self, "stopped_by_time", False),
-            **peak_memory(self.device),
-        }
-
 
 def make_trainer(config: Config, run_dir: Path, progress: bool = True) -> Trainer:
-    """The trainer for config.engine: 'plain' (this module) or 'fast' (fast_training.py, Chapter 12)."""
-    if config.engine == "fast":
-        from dqn_tutorial.fast_training import FastTrainer  # imports this module: load it only when asked
-        return FastTrainer(config, run_dir, progress)
+    """The trainer of a run (either engine: `make_engine` picks the engine's parts)."""
     return Trainer(config, run_dir, progress)
 
 

@@ -11,12 +11,16 @@ import torch
 from dqn_tutorial.config import Config
 from dqn_tutorial.environment import make_env
 from dqn_tutorial.errors import UserError
-from dqn_tutorial.exploration import select_actions
+from dqn_tutorial.exploration import epsilon_greedy, q_values
 
 
 def play_and_capture(network: torch.nn.Module, config: Config, seed: int, epsilon: float,
                      device: str | torch.device = "cpu", max_agent_steps: int | None = None) -> tuple[list[np.ndarray], float]:
-    """RGB frames of one game (one per agent step) and its real score."""
+    """RGB frames of one game (one per agent step) and its real score.
+
+    Actions from `epsilon_greedy(q_values(network, ...), epsilon, rng)` (Chapter 6), the network on its
+    own device (`device` is not needed for that).
+    """
     if not _is_probability(epsilon):
         raise UserError(f"epsilon must be between 0 and 1, got {epsilon!r}: fix --epsilon")
     if max_agent_steps is not None and max_agent_steps < 1:
@@ -28,7 +32,7 @@ def play_and_capture(network: torch.nn.Module, config: Config, seed: int, epsilo
     frames, total, done, steps = [env.render()], 0.0, False, 0
     network.eval()
     while not done and (max_agent_steps is None or steps < max_agent_steps):
-        action = select_actions(network, observation[None], epsilon, rng, device)[0]
+        action = epsilon_greedy(q_values(network, observation[None]), epsilon, rng)[0]
         observation, reward, terminated, truncated, _ = env.step(int(action))
         frames.append(env.render())
         total += float(reward)

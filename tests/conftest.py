@@ -1,7 +1,10 @@
 """Grading machinery shared by every test under tests/ (how to write a grader: .agents/GRADING.md).
 
-- `--impl=chapters|solutions|mutant:NN_chapter/NAME` sets DQN_TUTORIAL_IMPL, the switch that
-  `dqn_tutorial.exercise_loader.load_exercises` reads (default: the learner's chapters/).
+- `--impl=chapters|solutions|mutant:NN_chapter/NAME` chooses the code graded (default: DQN_TUTORIAL_IMPL,
+  else the learner's chapters/). chapters/solutions are loaded by `dqn_tutorial.implementations`;
+  a mutant is applied to the solutions by tests/grading.py (the reference package knows no mutants).
+  DQN_TUTORIAL_IMPL is set to chapters or solutions for the notebooks and subprocesses, and
+  DQN_TUTORIAL_ROOT to this repository: the graders grade the repository they live in.
   `--impl=mutants:NN_chapter` (plural, used by tests/mutants) grades the solutions and every mutant of
   that chapter in one run: each grader test is repeated once per implementation.
 - The `ex` fixture: the exercises module of the grader's chapter (from the file name test_NN_name.py).
@@ -20,9 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from dqn_tutorial import grading
+import grading  # tests/grading.py (tests/ is on sys.path: `pythonpath` in pyproject.toml)
 from dqn_tutorial.errors import UserError
-from dqn_tutorial.exercise_loader import ENV_VARIABLE, MUTANTS_DIRECTORY, check_implementation
+from dqn_tutorial.implementations import ENV_VARIABLE, ROOT_VARIABLE
+from grading import MUTANTS_DIRECTORY, REPOSITORY, check_implementation
 
 GRADERS = Path(__file__).resolve().parent / "graders"
 MUTANTS_MODE = "mutants:"
@@ -42,7 +46,7 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "exercise(number, title, time_limit=120): the exercise a grader test judges, e.g. "
-                   "exercise('6.1', 'Linear epsilon schedule'); use dqn_tutorial.grading.exercise")
+                   "exercise('6.1', 'Linear epsilon schedule'); use grading.exercise (tests/grading.py)")
     config.dqn_mutants_chapter = None
     impl = config.getoption("--impl")
     if impl is not None:
@@ -52,16 +56,15 @@ def pytest_configure(config):
                 raise pytest.UsageError(f"--impl={impl}: no folder tests/mutants/{chapter}")
             config.dqn_mutants_chapter = chapter
             impl = "solutions"
-        try:
-            check_implementation(impl)
-        except UserError as error:
-            raise pytest.UsageError(f"--impl: {error}") from None
-        os.environ[ENV_VARIABLE] = impl  # load_exercises reads it; subprocesses inherit it
+        where = "--impl"
     else:
-        try:
-            check_implementation(os.environ.get(ENV_VARIABLE, "chapters"))
-        except UserError as error:
-            raise pytest.UsageError(str(error)) from None
+        impl, where = os.environ.get(ENV_VARIABLE, "chapters"), ENV_VARIABLE
+    try:
+        check_implementation(impl)
+    except UserError as error:
+        raise pytest.UsageError(f"{where}={error}") from None
+    os.environ[ROOT_VARIABLE] = str(REPOSITORY)
+    grading.set_graded_implementation(impl)  # also sets DQN_TUTORIAL_IMPL (chapters or solutions)
     grading.block_solutions_import()
     config.pluginmanager.register(GradingReport(config), "dqn-tutorial-grading-report")
 
@@ -109,7 +112,7 @@ def pytest_collection_modifyitems(session, config, items):
         marker = item.get_closest_marker("exercise")
         where = f"{item.path.name}::{item.name}"
         if marker is None or len(marker.args) != 2:
-            problems.append(f"{where}: decorate it with @exercise(\"N.M\", \"Title\") from dqn_tutorial.grading")
+            problems.append(f"{where}: decorate it with @exercise(\"N.M\", \"Title\") from grading")
             continue
         number, title = marker.args
         match = grading.EXERCISE_NUMBER.match(str(number))
@@ -158,7 +161,7 @@ class GradingReport:
             if marker is None or not _is_grader(item) or len(marker.args) != 2:
                 continue
             implementation = getattr(item, "callspec", None) and item.callspec.params.get("ex")
-            implementation = implementation or os.environ.get(ENV_VARIABLE, "chapters")
+            implementation = implementation or grading.graded_implementation()
             self.exercises[item.nodeid] = (grading.chapter_of_grader(item.path), str(marker.args[0]),
                                            str(marker.args[1]), item.originalname, implementation)
 
@@ -204,7 +207,7 @@ class GradingReport:
             counts[chapter][outcome] += 1
         columns = ["passed", "failed", "not attempted"] + (["skipped"] if "skipped" in status.values() else [])
         write = terminalreporter.write_line
-        graded = os.environ.get(ENV_VARIABLE, "chapters")
+        graded = grading.graded_implementation()
         graded = {"chapters": "your code in chapters/", "solutions": "the answers in solutions/"}.get(graded, graded)
         terminalreporter.write_sep("=", f"exercises: {graded}")
         width = max(len("chapter"), *(len(c) for c in counts))

@@ -42,8 +42,8 @@ def push_frame(stack: np.ndarray, frame: np.ndarray) -> np.ndarray:
     """Exercise 2.3: the next frame stack: drop the oldest frame, add `frame` as the newest.
 
     `stack` is an array (k, H, W), oldest frame first (index 0) and newest last (index k - 1); `frame`
-    is an array (H, W). Return a NEW array (k, H, W) of the stack's dtype: frames 1 .. k-1 of `stack`
-    followed by `frame`. Leave `stack` and `frame` unchanged.
+    is an array (H, W) of the same dtype. Return a NEW array (k, H, W) of that dtype: frames 1 .. k-1
+    of `stack` followed by `frame`. Leave `stack` and `frame` unchanged.
     """
     ### YOUR CODE HERE
     # Keep stack[1:] (everything but the oldest) and put frame[np.newaxis] after it:

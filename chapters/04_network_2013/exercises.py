@@ -7,6 +7,8 @@ repository root with `pytest -k ch04` (or `make grade CH=04`).
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import torch
 from torch import nn
 
@@ -26,36 +28,50 @@ def conv_output_size(size: int, kernel: int, stride: int) -> int:
 
 
 class ScaleFrames(nn.Module):
-    """A layer without parameters: uint8 pixels 0..255 -> float32 in [0, 1] (for Exercise 4.2).
+    """Exercise 4.2: a layer without parameters that turns uint8 pixels 0..255 into float32 in [0, 1].
 
+    forward(frames): `frames` is a uint8 tensor of any shape, (B, history_length, 84, 84) in the network.
+    Return a new float32 tensor of the same shape, each pixel divided by 255 (a division, as the reference
+    does: multiplying by 1/255 rounds some values differently). Leave `frames` unchanged (the same frames
+    sit in the replay memory), and give the layer no parameters or buffers: it has nothing to learn.
     The frames stay uint8 (1 byte per pixel) in the replay memory and on their way to the device; the
     network converts them at its input.
     """
 
     def forward(self, frames: torch.Tensor) -> torch.Tensor:
-        return frames.float() / 255.0
+        ### YOUR CODE HERE
+        # Convert to float32 with Tensor.float() (a new tensor: the frames given stay as they are),
+        # then divide by 255.
+        raise NotImplementedError("Exercise 4.2: write ScaleFrames.forward")
+        ### END YOUR CODE
 
 
 def build_dqn2013_network(num_actions: int, history_length: int = 4) -> nn.Module:
-    """Exercise 4.2: the Q-network of Mnih et al. (2013), section 4.1, as an nn.Module.
+    """Exercise 4.3: the Q-network of Mnih et al. (2013), section 4.1, as an nn.Module.
 
     Input: a batch of uint8 frame stacks, shape (B, history_length, 84, 84), pixel values 0..255.
     Output: float32 Q-values, shape (B, num_actions), one per action, from one forward pass.
-    The network scales the pixels to [0, 1] (divide by 255) before the first layer; then
-    conv 16 filters 8x8 stride 4, ReLU; conv 32 filters 4x4 stride 2, ReLU; fully connected 256, ReLU;
-    fully connected num_actions (linear, no activation). No padding; every layer has a bias.
-    Pass your layers (an nn.Sequential, for example) to ScaledDQN2013, which adds the scaling.
+    Return an nn.Sequential of three named parts, in this order (the training code saves and loads the
+    weights under these names: features.0.weight, ..., head.2.bias):
+      "scale":    ScaleFrames() (Exercise 4.2), pixels to [0, 1];
+      "features": an nn.Sequential of conv 16 filters 8x8 stride 4, ReLU; conv 32 filters 4x4 stride 2,
+                  ReLU; nn.Flatten();
+      "head":     an nn.Sequential of fully connected 256, ReLU; fully connected num_actions (linear).
+    No padding; every layer has a bias. Size the first fully connected layer with conv_output_size.
+    Create the layers in the order the data goes through them: PyTorch draws each layer's initial
+    weights when the layer is created, so the order decides which weights your network starts from.
     """
     ### YOUR CODE HERE
-    # nn.Sequential(ScaleFrames(), nn.Conv2d(history_length, 16, kernel_size=8, stride=4), nn.ReLU(),
-    # ...): use conv_output_size twice for the width of the last feature maps, nn.Flatten() before
-    # the first nn.Linear, whose input size is 32 * width * width.
-    raise NotImplementedError("Exercise 4.2: write build_dqn2013_network")
+    # nn.Sequential(OrderedDict([("scale", ScaleFrames()), ("features", nn.Sequential(
+    #     nn.Conv2d(history_length, 16, kernel_size=8, stride=4), nn.ReLU(), ...)), ("head", ...)]));
+    # conv_output_size twice gives the width of the last feature maps: the first nn.Linear
+    # takes 32 * width * width inputs.
+    raise NotImplementedError("Exercise 4.3: write build_dqn2013_network")
     ### END YOUR CODE
 
 
 def count_parameters(network: nn.Module) -> int:
-    """Exercise 4.3: the number of trainable parameters of `network` (weights and biases), as an int.
+    """Exercise 4.4: the number of trainable parameters of `network` (weights and biases), as an int.
 
     Count every number in every parameter tensor that requires a gradient; parameters that are frozen
     (requires_grad False, as in a target network) are not trainable and are not counted.
@@ -63,5 +79,5 @@ def count_parameters(network: nn.Module) -> int:
     ### YOUR CODE HERE
     # network.parameters() yields every weight and bias tensor; p.numel() is the number of values
     # in p, and p.requires_grad says whether it is trained.
-    raise NotImplementedError("Exercise 4.3: write count_parameters")
+    raise NotImplementedError("Exercise 4.4: write count_parameters")
     ### END YOUR CODE

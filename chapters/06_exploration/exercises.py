@@ -15,10 +15,12 @@ def linear_epsilon(step: int, start: float = 1.0, end: float = 0.1, duration: in
     """Exercise 6.1: epsilon after `step` agent steps of annealing.
 
     Epsilon falls in a straight line from `start` (at step 0) to `end` (at step `duration`), then stays
-    at `end` forever. Assume step >= 0 and duration >= 1. Returns a float.
+    at `end` forever: from step `duration` on, return exactly `end` (in floating point,
+    start + (end - start) is not always end). Assume step >= 0 and duration >= 1. Returns a float.
     """
     ### YOUR CODE HERE
-    # The fraction of the annealing done so far is step / duration, but never more than 1.
+    # The fraction of the annealing done so far is step / duration; from step == duration on,
+    # return `end` itself.
     raise NotImplementedError("Exercise 6.1: write linear_epsilon")
     ### END YOUR CODE
 
@@ -28,7 +30,13 @@ def epsilon_greedy(q_values: np.ndarray, epsilon: float, rng: np.random.Generato
 
     For each row, independently: with probability `epsilon` pick an action uniformly at random among
     all num_actions actions (the greedy one included); otherwise pick the greedy action, the index of
-    the row's largest Q-value. Draw every random number from `rng`. Returns an integer array (batch,).
+    the row's largest Q-value. Returns an integer array (batch,).
+
+    Draw every random number from `rng`, in this order, whatever epsilon is: first the random actions
+    of all rows (rng.integers(0, num_actions, size=batch_size)), then one number per row
+    (rng.random(batch_size)), a row exploring when its number is below epsilon. A seed then gives the
+    reference's actions exactly, and a training run with your function can equal the reference's. With
+    epsilon >= 1 every row explores, so the Q-values must not matter (the agent passes zeros then).
     """
     ### YOUR CODE HERE
     # Compute, for every row at once: the greedy actions (argmax), random actions (rng.integers),
@@ -37,14 +45,19 @@ def epsilon_greedy(q_values: np.ndarray, epsilon: float, rng: np.random.Generato
     ### END YOUR CODE
 
 
-def greedy_action(network: torch.nn.Module, observation: np.ndarray) -> int:
-    """Exercise 6.3: the action with the largest Q-value for one observation, as a Python int.
+def q_values(network: torch.nn.Module, observations) -> np.ndarray:
+    """Exercise 6.3: the network's Q-values for a batch of observations, as a numpy array (batch, actions).
 
-    `observation` is a single observation as the environment returns it (for Breakout, a uint8 array
-    (4, 84, 84)); the network expects a batch. Acting is not learning: compute no gradients.
+    `observations` is a batch as the environments give it: a numpy array or a torch tensor, uint8 frame
+    stacks (batch, 4, 84, 84) for Atari or float32 vectors (batch, features); it is already a batch, so
+    add no dimension. Run the network ONCE on the whole batch, on the device its parameters are on
+    (move the observations there; do not rescale frames: the networks do it), without gradients
+    (acting is not learning). Return a float32 numpy array on the CPU, one row per observation; leave
+    `observations` unchanged.
     """
     ### YOUR CODE HERE
-    # torch.as_tensor, then .unsqueeze(0) for a batch of one; run the network inside
-    # `with torch.no_grad():`; .argmax() and .item() give a plain int.
-    raise NotImplementedError("Exercise 6.3: write greedy_action")
+    # torch.as_tensor(observations, device=...) takes numpy arrays and tensors alike; the device is
+    # that of next(network.parameters()). One forward pass inside `with torch.no_grad():`, then
+    # .float(), .cpu() and .numpy().
+    raise NotImplementedError("Exercise 6.3: write q_values")
     ### END YOUR CODE

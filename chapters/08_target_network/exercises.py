@@ -12,6 +12,8 @@ import copy
 import torch
 from torch import nn
 
+from dqn_tutorial import q_learning
+
 
 def make_target_network(online: nn.Module) -> nn.Module:
     """Exercise 8.1: a frozen copy of `online`, to compute the TD targets with.
@@ -36,34 +38,19 @@ def td_targets_from_target(target: nn.Module, rewards: torch.Tensor, next_observ
     Atari); terminals: float32 (B,), 1.0 where the transition ended the episode (no bootstrapping);
     gamma: the discount. Returns a float32 tensor (B,) that carries no gradient (requires_grad False),
     whatever `target` is: without a target network (2013), the online network itself is passed here.
+    Run `target` on the next observations without gradients, and apply Chapter 3's formula with
+    `q_learning.td_targets(rewards, next_q_values, terminals, gamma)` (the package's; `dqn-tutorial
+    train --impl chapters` runs yours). Chapter 7's `dqn_loss` computes its targets with this function.
     """
     ### YOUR CODE HERE
-    # Inside `with torch.no_grad():` run the target network on next_observations, take the
-    # largest Q-value of each row (.max(dim=1).values) and mask it with (1 - terminals).
+    # Inside `with torch.no_grad():` run the target network on next_observations, then pass its
+    # Q-values to q_learning.td_targets (the max over actions and the terminal mask).
     raise NotImplementedError("Exercise 8.2: write td_targets_from_target")
     ### END YOUR CODE
 
 
-def target_network_loss(online: nn.Module, target: nn.Module, observations: torch.Tensor, actions: torch.Tensor,
-                        rewards: torch.Tensor, next_observations: torch.Tensor, terminals: torch.Tensor,
-                        gamma: float) -> torch.Tensor:
-    """Exercise 8.3: the squared-error loss of one minibatch, with the targets from the target network.
-
-    loss = mean over the batch of 0.5 * (y - Q_online(s, a))^2, where y comes from `target` (use your
-    td_targets_from_target) and Q_online(s, a) is the online network's value of the action taken.
-    observations / next_observations: (B, ...); actions: int64 (B,); rewards, terminals: float32 (B,).
-    Returns a scalar tensor whose gradient reaches the online network only: no gradient may flow into
-    `target`, even if its parameters would accept one.
-    """
-    ### YOUR CODE HERE
-    # Targets from td_targets_from_target(target, ...); Q(s, a) from the online network with
-    # .gather(1, actions.unsqueeze(1)); then the mean of 0.5 * error ** 2.
-    raise NotImplementedError("Exercise 8.3: write target_network_loss")
-    ### END YOUR CODE
-
-
 def sync_target(target: nn.Module, online: nn.Module) -> None:
-    """Exercise 8.4: copy every weight and bias of `online` into `target`, in place.
+    """Exercise 8.3: copy every weight and bias of `online` into `target`, in place.
 
     Afterwards `target` (the same object the caller holds) computes exactly what `online` computes.
     Its parameters stay tensors of its own (a later update of `online` must not move them) and still
@@ -72,12 +59,12 @@ def sync_target(target: nn.Module, online: nn.Module) -> None:
     ### YOUR CODE HERE
     # A module's state_dict() holds all its tensors; load_state_dict copies them into the
     # existing tensors of another module of the same architecture.
-    raise NotImplementedError("Exercise 8.4: write sync_target")
+    raise NotImplementedError("Exercise 8.3: write sync_target")
     ### END YOUR CODE
 
 
 def is_sync_step(step: int, sync_every: int) -> bool:
-    """Exercise 8.5: whether the target network is refreshed after agent step `step`.
+    """Exercise 8.4: whether the target network is refreshed after agent step `step`.
 
     step: the number of agent steps taken so far (1 after the first step; one agent step = 4 emulator
     frames with action repeat 4); assume step >= 1. sync_every: the period C in agent steps (10,000 in DeepMind's code);
@@ -85,5 +72,5 @@ def is_sync_step(step: int, sync_every: int) -> bool:
     """
     ### YOUR CODE HERE
     # The remainder operator % tells whether step is a multiple; handle sync_every == 0 first.
-    raise NotImplementedError("Exercise 8.5: write is_sync_step")
+    raise NotImplementedError("Exercise 8.4: write is_sync_step")
     ### END YOUR CODE

@@ -10,6 +10,8 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 
+from dqn_tutorial.atari import lost_a_life
+
 
 def max_of_last_two(frame_a: np.ndarray, frame_b: np.ndarray) -> np.ndarray:
     """Exercise 10.1: the pixelwise maximum of two emulator frames.
@@ -25,43 +27,28 @@ def max_of_last_two(frame_a: np.ndarray, frame_b: np.ndarray) -> np.ndarray:
     ### END YOUR CODE
 
 
-def skip_step(env: gym.Env, action: int, skip: int) -> tuple[np.ndarray, float, bool, bool, bool]:
-    """Exercise 10.2: one agent step = `action` repeated for `skip` emulator frames.
+def skip_step(env: gym.Env, action: int, skip: int, previous_frame: np.ndarray, lives: int,
+              ) -> tuple[tuple[np.ndarray, np.ndarray], float, bool, bool, bool, dict]:
+    """Exercise 10.2: one agent step = `action` repeated for up to `skip` emulator frames.
 
-    `env` is a raw ALE game stepped one emulator frame at a time (frameskip=1, no sticky actions),
-    already reset. Repeat `action` up to `skip` times, adding up the rewards of every frame, and stop
-    as soon as a frame says terminated or truncated (never step a game that has ended). Watch the lives
-    counter on every frame: `life_lost` is True if it went down on any frame of this skip.
-    The observation is the pixelwise maximum of the last two frames seen: the last two frames of the
-    skip, or, when the skip stopped after its first frame (or skip == 1), the first frame of the skip
-    and the frame that was on screen just before it.
+    `env` steps one emulator frame at a time (an ALE game with frameskip=1, no sticky actions, or a
+    wrapper of one), is already reset, and its `info` has the lives counter `info["lives"]`.
+    `previous_frame` is the frame on screen before this step and `lives` the lives counter before it:
+    the caller keeps them (the `FrameSkip` wrapper does, from the frame and info of the step before).
+    Repeat `action` up to `skip` times (skip >= 1), adding up the rewards of every frame as Python
+    floats, in order, and stop as soon as a frame says terminated or truncated (never step a game that
+    has ended). Watch the lives counter on every frame: `life_lost` is True if it went down on any
+    frame of this skip (ask Chapter 1's `lost_a_life(previous_info, info)` after every frame, the
+    first time with the info {"lives": lives}).
 
-    Before the first repeat, `env.unwrapped.ale.getScreenGrayscale()` is the screen shown last and
-    `env.unwrapped.ale.lives()` the lives left (the env is created with obs_type="grayscale").
-    Returns (observation uint8 like the env's frames, total reward as a float, terminated, truncated,
-    life_lost), the three flags as Python bools.
+    Returns ((frame_before_last, last_frame), total_reward, terminated, truncated, life_lost, info):
+    the last two frames seen, as env.step returned them (when only one frame was played, the first of
+    the two is `previous_frame` itself); the total reward as a float; the three flags as Python bools;
+    `info` the dict returned by the last frame played. Do not modify `previous_frame`.
     """
     ### YOUR CODE HERE
-    # Keep a list of frames that starts with the screen on display before the first repeat;
-    # loop `skip` times: step, append the frame, add the reward, compare info["lives"] with the
-    # lives you had one frame earlier, and break when terminated or truncated.
+    # Keep a list of frames that starts with previous_frame; loop `skip` times: step, append
+    # the frame, add the reward, ask lost_a_life with the info of one frame earlier (set the
+    # flag, never clear it), and break when terminated or truncated. Return the list's last two.
     raise NotImplementedError("Exercise 10.2: write skip_step")
-    ### END YOUR CODE
-
-
-def updates_due(step: int, learning_starts: int, update_every: int, updates_done: int) -> int:
-    """Exercise 10.3: how many SGD updates the training loop must make now.
-
-    `step` is the number of agent steps taken so far (it may grow by more than one between calls, when
-    several emulators run in parallel), `updates_done` the number of updates made so far. No update
-    happens until more than `learning_starts` steps have been taken; from then on the run makes one
-    update per `update_every` agent steps, so that after `step` steps it has made
-    (step - learning_starts) // update_every updates in total. Return the number still missing, an
-    int >= 0 (0 before learning starts, and 0 if `updates_done` is already ahead).
-    """
-    ### YOUR CODE HERE
-    # The total number of updates the run should have made after `step` steps is
-    # (step - learning_starts) // update_every (and none before learning starts);
-    # subtract what was already done, never going below zero.
-    raise NotImplementedError("Exercise 10.3: write updates_due")
     ### END YOUR CODE

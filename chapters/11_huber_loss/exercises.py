@@ -11,12 +11,12 @@ import torch
 
 
 def mse_loss(td_error: torch.Tensor) -> torch.Tensor:
-    """Exercise 11.1: the 2013 loss, the mean of 0.5 * delta^2 over a batch of TD errors.
+    """Exercise 11.1: the 2013 loss, the mean of 0.5 * d^2 over a batch of TD errors d.
 
-    `td_error` is a float tensor of TD errors delta = y - Q(s, a), any shape (usually (batch,)), possibly
+    `td_error` is a float tensor of TD errors d = y - Q(s, a), any shape (usually (batch,)), possibly
     part of an autograd graph. Returns a scalar tensor (shape ()) of the same dtype, built with torch
     operations so that gradients flow back through it. The factor 0.5 makes the gradient with respect to
-    Q(s, a) exactly -delta (divided by the batch size, because of the mean).
+    Q(s, a) exactly -d (divided by the batch size, because of the mean).
     """
     ### YOUR CODE HERE
     # Square the TD errors, halve them, and average over all elements, with torch operations.
@@ -25,13 +25,13 @@ def mse_loss(td_error: torch.Tensor) -> torch.Tensor:
 
 
 def huber_loss(td_error: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
-    """Exercise 11.2: the mean Huber loss of a batch of TD errors.
+    """Exercise 11.2: the mean Huber loss of a batch of TD errors d, threshold `delta` (the chapter's kappa).
 
     Per element: 0.5 * d^2 where |d| <= delta, and delta * (|d| - 0.5 * delta) where |d| > delta;
-    then the mean over all elements. `td_error` is a float tensor of any shape, possibly part of an
-    autograd graph; `delta` > 0. Returns a scalar tensor (shape ()) of the same dtype, built with torch
-    operations so that gradients flow back through it. Write it from the formula: the chapter then
-    compares it with torch's own huber_loss.
+    then the mean over all elements. `td_error` is a float tensor of TD errors d of any shape, possibly
+    part of an autograd graph; `delta` > 0 is the threshold, not a TD error. Returns a scalar tensor
+    (shape ()) of the same dtype, built with torch operations so that gradients flow back through it.
+    Write it from the formula: the chapter then compares it with torch's own huber_loss.
     """
     ### YOUR CODE HERE
     # Compute both pieces for every element (the quadratic one and the linear one with its
@@ -43,7 +43,7 @@ def huber_loss(td_error: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
 def clipped_error_gradient(td_error: torch.Tensor) -> torch.Tensor:
     """Exercise 11.3: the gradient that the Nature paper's error clipping sends back to Q(s, a).
 
-    For the summed loss L = sum_i huber(delta_i) with delta = 1 and delta_i = y_i - Q(s_i, a_i), return
+    For the summed loss L = sum_i huber(d_i) with threshold 1 and d_i = y_i - Q(s_i, a_i), return
     dL/dQ(s_i, a_i) for every element: a tensor of the shape and dtype of `td_error`, written in closed
     form (no autograd) and not tracking gradients. `td_error` is a float tensor of any shape.
     """

@@ -3,53 +3,96 @@
 Write your code between `### YOUR CODE HERE` and `### END YOUR CODE`, replacing the
 placeholder line that raises; leave the rest of the file as it is. Grade your work from the
 repository root with `pytest -k ch12` (or `make grade CH=12`).
+
+Exercises 12.1 to 12.3 are the three steps of the training loop, `dqn_tutorial/dqn.py`: act, store,
+learn. `dqn-tutorial train --impl chapters` runs the agent with yours.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import torch
 
-from dqn_tutorial.exploration import select_actions
+from dqn_tutorial.dqn import Agent
+from dqn_tutorial.exploration import epsilon_greedy, q_values
+from dqn_tutorial.schedules import epsilon_at, is_sync_step, should_update
+from dqn_tutorial.target_network import sync_target
+from dqn_tutorial.update import clip_rewards
 
 
-def replay_memory_bytes(capacity: int, frame_shape: tuple[int, ...] = (84, 84)) -> int:
-    """Exercise 12.1: bytes that a replay memory of `capacity` transitions needs, as a Python int.
+def act(agent: Agent, observations) -> np.ndarray:
+    """Exercise 12.1: the agent's epsilon-greedy actions for a batch of observations, one per emulator.
 
-    The memory of Chapter 5 stores, per transition (one agent step): ONE uint8 frame of shape
-    `frame_shape` (the newest frame of the observation; stacks are rebuilt from neighbouring slots),
-    the action as one uint8 byte, the clipped reward as one float32, and two one-byte flags (terminal,
-    episode end). Nothing else. Assume capacity >= 1 and a non-empty frame_shape of positive integers.
+    `agent` is a `dqn_tutorial.dqn.Agent`: its `config` (learning_starts, epsilon_start, epsilon_end,
+    epsilon_decay_steps), `step` (agent steps taken so far, all emulators together), `online` (the
+    Q-network), `num_actions` and `rng` (the agent's np.random.Generator). `observations` is a batch
+    (num_envs, ...) as the network takes it: a numpy array, or a tensor (the fast engine's stacks).
+
+    Returns an int64 numpy array (num_envs,): epsilon-greedy actions (Chapter 6) with the epsilon of
+    agent step `agent.step` (random play until learning starts, then the linear schedule counted from
+    learning_starts; Chapter 6). Every random number comes from `agent.rng`, drawn exactly as Chapter
+    6's epsilon_greedy draws them, so a seed replays a run. While epsilon is 1 every action is random
+    whatever the Q-values, so do not run the network then (zeros, float32 (num_envs, num_actions), can
+    stand in for the Q-values); otherwise one forward pass for the whole batch, with no gradients.
+    Change nothing of the agent but the state of its rng: not its counters, not the network's weights
+    or its train/eval mode, not the memory; leave `observations` as they are.
     """
     ### YOUR CODE HERE
-    # Bytes of one frame = the product of frame_shape (uint8: 1 byte per pixel); add the bytes of
-    # the action, the reward and the two flags, then multiply by the number of transitions.
-    raise NotImplementedError("Exercise 12.1: write replay_memory_bytes")
+    # The epsilon of step agent.step comes from Chapter 6's schedule (schedules.epsilon_at, with the
+    # config's fields); the Q-values from q_values, unless epsilon is 1; the actions from epsilon_greedy.
+    raise NotImplementedError("Exercise 12.1: write act")
     ### END YOUR CODE
 
 
-def play_evaluation_game(network: torch.nn.Module, env, seed: int, epsilon: float,
-                         rng: np.random.Generator) -> tuple[float, int]:
-    """Exercise 12.2: play ONE whole evaluation game and return (score, agent_steps).
+def store(agent: Agent, frames, actions, rewards, terminated, truncated, life_lost) -> None:
+    """Exercise 12.2: write one agent step of every emulator to the replay memory, `agent.memory`.
 
-    `env` is an evaluation environment (dqn_tutorial.environment.make_env(config, evaluation=True)):
-    its rewards are the real game points (not clipped), losing a life does not end the game, and it
-    truncates the game at the 5-minute cap. Reset it once with `env.reset(seed=seed)`. Then, until the
-    step reports `terminated` or `truncated`: choose the action with
-    `select_actions(network, observation[None], epsilon, rng)[0]` (Chapter 6, imported above; draw
-    every random number from `rng`, in this order), pass it to `env.step` as an int, and add up the
-    rewards. Return the score as a float and the number of agent steps taken as an int (agent steps,
-    not emulator frames). Do not modify the network.
+    frames: (num_envs, *frame) the newest frame of each observation the actions were taken in;
+    actions: (num_envs,) the actions played; rewards: (num_envs,) the real game points of the step;
+    terminated, truncated, life_lost: (num_envs,) bool, the game is over, the game was cut by the time
+    limit, a life was lost in this step.
+
+    Call `agent.memory.add(frame, action, reward, terminal, episode_end)` once (Chapter 5's
+    `ReplayMemory.add`), each argument with num_envs rows:
+    - reward: what the agent learns from: the rewards clipped to [-1, 1] (Chapter 7) when
+      `agent.config.clip_rewards`, the game's points as they are otherwise;
+    - terminal (bool): the TD target must not bootstrap from the next state: the game is over, or a
+      life was lost and `agent.config.terminal_on_life_loss` is set. A game cut by the time limit is
+      not terminal: it could have gone on;
+    - episode_end (bool): the emulator starts a new game after this step, whatever ended the old one.
+    The caller keeps using its arrays (the real scores are logged): leave every input unchanged.
+    Returns None; nothing of the agent changes but its memory.
     """
     ### YOUR CODE HERE
-    # Reset once with the seed, then loop: choose an action, step, add the reward, count the step,
-    # and stop when the game is over OR the 5-minute cap truncated it.
-    raise NotImplementedError("Exercise 12.2: write play_evaluation_game")
+    # clip_rewards (Chapter 7) gives new arrays and leaves the caller's alone; the flags combine with
+    # numpy's | and &, which also make new arrays (|= would change the caller's).
+    raise NotImplementedError("Exercise 12.2: write store")
+    ### END YOUR CODE
+
+
+def learn(agent: Agent) -> None:
+    """Exercise 12.3: the SGD updates and target syncs due after the agent steps played since the last call.
+
+    `agent.step` agent steps have been played (all emulators together: one call of the loop with 16
+    emulators adds 16); those up to `agent.learned_until` have had their updates and syncs already.
+    Make those of every agent step after it, up to `agent.step`, in order, as if learn had been called
+    after each single step: after step s, first the update due after s if there is one (Chapter 7's
+    schedule, from config.learning_starts and config.update_every): `agent.update(batch)` with a batch
+    from `agent.memory.sample(config.batch_size)`, counted in `agent.updates`; then, if the agent has a
+    target network (`agent.target` is not None: the 2013 agent has none), the sync due after s if there
+    is one (Chapter 8's schedule, config.target_sync_every): the online weights copied into the target,
+    in place (the update holds that very target object). Afterwards `agent.learned_until` is
+    `agent.step`, so calling again before new steps are played does nothing. Returns None; `agent.step`,
+    the rng and the network objects stay as they are.
+    """
+    ### YOUR CODE HERE
+    # Loop over the agent steps not learned from yet (agent.learned_until + 1 up to agent.step) and
+    # ask should_update and is_sync_step about each; sync_target copies the weights in place.
+    raise NotImplementedError("Exercise 12.3: write learn")
     ### END YOUR CODE
 
 
 def find_silent_bug() -> str:
-    """Exercise 12.3: the name of the one wrong function in chapters/12_breakout_run/silent_bug/buggy_train.py.
+    """Exercise 12.4: the name of the one wrong function in chapters/12_breakout_run/silent_bug/buggy_train.py.
 
     Return the name exactly as it is written after `def` in that file (for a method, "Class.method"),
     as a string, e.g. "make_env". The script is not imported by the grader's check of your answer.
@@ -57,5 +100,5 @@ def find_silent_bug() -> str:
     ### YOUR CODE HERE
     # Run the script, look at its curve and at mean Q(s, a); then check its functions one by one
     # against dqn_tutorial and against what gymnasium documents. Return the guilty function's name.
-    raise NotImplementedError("Exercise 12.3: write find_silent_bug")
+    raise NotImplementedError("Exercise 12.4: write find_silent_bug")
     ### END YOUR CODE

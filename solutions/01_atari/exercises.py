@@ -20,7 +20,7 @@ def lost_a_life(previous_info: dict, info: dict) -> bool:
     Return a Python bool.
     """
     ### BEGIN SOLUTION
-    return info["lives"] < previous_info["lives"]
+    return bool(info["lives"] < previous_info["lives"])
     ### END SOLUTION
 
 

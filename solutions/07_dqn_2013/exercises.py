@@ -7,63 +7,80 @@ repository root with `pytest -k ch07` (or `make grade CH=07`).
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 import torch
+from torch import nn
 
+from dqn_tutorial import q_learning, target_network
 from dqn_tutorial.update import TensorBatch
 
 
-def compute_dqn_loss(network: torch.nn.Module, batch: TensorBatch, gamma: float) -> torch.Tensor:
-    """Exercise 7.1: the 2013 DQN loss of one minibatch, with targets from the network itself.
+def dqn_loss(online: nn.Module, target: nn.Module, batch: TensorBatch, gamma: float,
+             loss: Callable[[torch.Tensor], torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Exercise 7.1: the DQN loss of one minibatch, and the Q(s, a) of its transitions.
 
     `batch` holds B transitions as tensors: observations and next_observations (B, ...) as the
-    environment gives them (uint8 frame stacks for Atari; the network scales them itself), actions
-    int64 (B,), rewards float32 (B,) (already clipped), terminals float32 (B,) with 1.0 where the
-    transition ended the (learning) episode.
+    environment gives them (uint8 frame stacks for Atari; the networks scale them themselves),
+    actions int64 (B,), rewards float32 (B,) (already clipped), terminals float32 (B,) with 1.0 where
+    the transition ended the (learning) episode. `loss` is a function of the B TD errors that returns
+    a scalar tensor: dqn_tutorial.losses.mse_loss, the mean of 0.5 * delta ** 2 (2013), or huber_loss
+    (Chapter 11). Pass the TD errors y - Q(s, a), in that order.
 
-    For each transition: y = r if terminal, else r + gamma * max_a' Q(s', a'), with Q(s', .) computed
-    by the same `network` without gradients (2013: no target network). Return the mean over the batch
-    of 0.5 * (y - Q(s, a))^2, Q(s, a) being the value of the action actually taken, as a scalar
-    tensor that gradients flow back from (into Q(s, a) only). Do not call backward.
+    The targets y = r + gamma * (1 - terminal) * max_a' target(s')[a'] carry no gradient: compute them
+    with `target_network.td_targets_from_target(target, rewards, next_observations, terminals, gamma)`
+    (the package's; you write it in Chapter 8, and `dqn-tutorial train --impl chapters` then runs
+    yours). The 2013 agent has no target network: it passes the online network itself as `target`.
+    Q(s, a) is the online network's value of the action taken in each row: use
+    `q_learning.q_values_of_actions` (Chapter 3). Compute the targets first, then Q(s, a).
+
+    Returns (the loss, a scalar tensor whose gradient reaches the online network through Q(s, a) only;
+    Q(s, a), a tensor (B,) detached from the graph, for the agent's logs). Do not call backward, and
+    leave the batch unchanged.
     """
     ### BEGIN SOLUTION
-    with torch.no_grad():
-        next_q_values = network(batch.next_observations)
-        best_next = next_q_values.max(dim=1).values
-        targets = batch.rewards + gamma * (1.0 - batch.terminals) * best_next
-    q_values = network(batch.observations)
-    q_taken = q_values.gather(1, batch.actions.unsqueeze(1)).squeeze(1)
-    td_error = targets - q_taken
-    return (0.5 * td_error ** 2).mean()
+    targets = target_network.td_targets_from_target(target, batch.rewards, batch.next_observations,
+                                                    batch.terminals, gamma)
+    q_taken = q_learning.q_values_of_actions(online(batch.observations), batch.actions)
+    return loss(targets - q_taken), q_taken.detach()
     ### END SOLUTION
 
 
-def dqn_update_step(network: torch.nn.Module, optimizer: torch.optim.Optimizer, batch: TensorBatch,
-                    gamma: float) -> float:
-    """Exercise 7.2: one 2013 DQN update: the loss of `batch` (your `compute_dqn_loss`), its gradients
-    with respect to the network's parameters, and one step of `optimizer` (which holds those
-    parameters). Gradients left over from an earlier update must not leak into this one.
-    Returns the loss before the step, as a Python float.
+def update_step(online: nn.Module, target: nn.Module | None, optimizer: torch.optim.Optimizer,
+                batch: TensorBatch, gamma: float,
+                loss: Callable[[torch.Tensor], torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Exercise 7.2: one DQN update on `batch`.
+
+    The loss of `batch` (your `dqn_loss`, with the targets from `target`, or from `online` itself when
+    `target` is None: the 2013 agent has no target network), its gradients with respect to the online
+    network's parameters, and one step of `optimizer` (which holds those parameters). Gradients left
+    over from an earlier update must not leak into this one.
+
+    Returns (the loss before the step, the mean of Q(s, a) over the batch), both as tensors without
+    gradient, left on their device: the caller decides when to read them (reading a GPU tensor makes
+    the CPU wait for the GPU, so the agent does it only for its logs).
     """
     ### BEGIN SOLUTION
-    loss = compute_dqn_loss(network, batch, gamma)
+    value, q_taken = dqn_loss(online, online if target is None else target, batch, gamma, loss)
     optimizer.zero_grad()
-    loss.backward()
+    value.backward()
     optimizer.step()
-    return loss.item()
+    return value.detach(), q_taken.mean()
     ### END SOLUTION
 
 
-def clip_reward(rewards: np.ndarray) -> np.ndarray:
-    """Exercise 7.3: the reward the agent learns from, for an array of game rewards (any shape).
+def clip_rewards(rewards: np.ndarray) -> np.ndarray:
+    """Exercise 7.3: the rewards the agent learns from, for an array of game rewards (any shape).
 
     Clip every value to [-1, 1]: larger rewards become 1, smaller ones -1, values already inside stay
-    as they are (0.5 stays 0.5). Return a new float32 array of the same shape and leave `rewards`
-    unchanged: the real score is still needed to measure how well the agent plays.
+    as they are (0.5 stays 0.5). `rewards` may have any numeric dtype (integer game points, float64,
+    float32). Return a new float32 array of the same shape, converting to float32 before clipping, and
+    leave `rewards` unchanged: the real score is still needed to measure how well the agent plays.
     """
     ### BEGIN SOLUTION
-    clipped = np.clip(rewards, -1.0, 1.0)
-    return clipped.astype(np.float32)
+    rewards = np.asarray(rewards, dtype=np.float32)
+    return np.clip(rewards, -1.0, 1.0)
     ### END SOLUTION
 
 

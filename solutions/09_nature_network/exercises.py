@@ -7,57 +7,49 @@ repository root with `pytest -k ch09` (or `make grade CH=09`).
 
 from __future__ import annotations
 
-import torch
+from collections import OrderedDict
+
 from torch import nn
 
-
-class ScaleFrames(nn.Module):
-    """A layer without weights: uint8 pixels in [0, 255] -> float32 in [0, 1] (as in Chapter 4).
-
-    Put it first in your network, so that the network takes the uint8 frame stacks of the environment
-    and the replay memory as they are.
-    """
-
-    def forward(self, frames: torch.Tensor) -> torch.Tensor:
-        return frames.float() / 255.0
+# You wrote these two in Chapter 4 (Exercises 4.1 and 4.2); the reference's are used here.
+from dqn_tutorial.networks import ScaleFrames, conv_output_size
 
 
-def conv_output_size(size: int, kernel: int, stride: int) -> int:
-    """Exercise 9.1: the side of a convolution's output, without padding, for an input of side `size`.
+def build_nature_network(num_actions: int, history_length: int = 4) -> nn.Module:
+    """Exercise 9.1: the Q-network of Mnih et al. 2015 (Methods), for `num_actions` actions.
 
-    The kernel (kernel x kernel) starts at the top-left corner and moves `stride` pixels at a time, as
-    long as it fits entirely inside the input. Assume size >= kernel >= 1 and stride >= 1. Returns an int.
-    """
-    ### BEGIN SOLUTION
-    return (size - kernel) // stride + 1
-    ### END SOLUTION
-
-
-def build_nature_network(num_actions: int) -> nn.Module:
-    """Exercise 9.2: the Q-network of Mnih et al. 2015 (Methods), for `num_actions` actions.
-
-    Input: uint8 frame stacks (B, 4, 84, 84). Layers, in this order: ScaleFrames; conv 32 filters 8x8
-    stride 4, ReLU; conv 64 filters 4x4 stride 2, ReLU; conv 64 filters 3x3 stride 1, ReLU; flatten;
-    fully connected 512 units, ReLU; fully connected num_actions units (no ReLU: Q-values can be
-    negative). No padding; every layer has a bias. Output: float32 (B, num_actions).
-    Create the layers in the order the data goes through them: the grader copies weights in the order
-    of `network.parameters()`.
+    Input: uint8 frame stacks (B, history_length, 84, 84). Output: float32 Q-values (B, num_actions).
+    Return an nn.Sequential of three named parts, in this order, as in Chapter 4 (the training code
+    saves and loads the weights under these names: features.0.weight, ..., head.2.bias):
+      "scale":    ScaleFrames() (÷255);
+      "features": an nn.Sequential of conv 32 filters 8x8 stride 4, ReLU; conv 64 filters 4x4 stride 2,
+                  ReLU; conv 64 filters 3x3 stride 1, ReLU; nn.Flatten();
+      "head":     an nn.Sequential of fully connected 512 units, ReLU; fully connected num_actions units
+                  (no ReLU: Q-values can be negative).
+    No padding; every layer has a bias. Size the first fully connected layer with conv_output_size.
+    Create the layers in the order the data goes through them: that order decides the initial weights
+    PyTorch draws, and the grader compares them with the reference's.
     """
     ### BEGIN SOLUTION
-    return nn.Sequential(
-        ScaleFrames(),
-        nn.Conv2d(4, 32, kernel_size=8, stride=4), nn.ReLU(),     # 84 -> 20
-        nn.Conv2d(32, 64, kernel_size=4, stride=2), nn.ReLU(),    # 20 -> 9
-        nn.Conv2d(64, 64, kernel_size=3, stride=1), nn.ReLU(),    # 9 -> 7
-        nn.Flatten(),
-        nn.Linear(64 * 7 * 7, 512), nn.ReLU(),
-        nn.Linear(512, num_actions),
-    )
+    side = conv_output_size(conv_output_size(conv_output_size(84, 8, 4), 4, 2), 3, 1)   # 84 -> 20 -> 9 -> 7
+    return nn.Sequential(OrderedDict([
+        ("scale", ScaleFrames()),
+        ("features", nn.Sequential(
+            nn.Conv2d(history_length, 32, kernel_size=8, stride=4), nn.ReLU(),
+            nn.Conv2d(32, 64, kernel_size=4, stride=2), nn.ReLU(),
+            nn.Conv2d(64, 64, kernel_size=3, stride=1), nn.ReLU(),
+            nn.Flatten(),
+        )),
+        ("head", nn.Sequential(
+            nn.Linear(64 * side * side, 512), nn.ReLU(),
+            nn.Linear(512, num_actions),
+        )),
+    ]))
     ### END SOLUTION
 
 
 def receptive_field(layers: list[tuple[int, int]]) -> int:
-    """Exercise 9.3: the receptive field, in input pixels, of one unit of the last layer of a conv stack.
+    """Exercise 9.2: the receptive field, in input pixels, of one unit of the last layer of a conv stack.
 
     `layers` lists the convolutions from the input up, as (kernel, stride) pairs, e.g. [(8, 4), (4, 2)]
     for the 2013 network. The answer is the side of the smallest square patch of the input that holds
@@ -75,7 +67,7 @@ def receptive_field(layers: list[tuple[int, int]]) -> int:
 
 
 def conv_macs(in_channels: int, out_channels: int, kernel: int, out_size: int) -> int:
-    """Exercise 9.4: the multiply-accumulates of one convolution layer for one input (batch of 1).
+    """Exercise 9.3: the multiply-accumulates of one convolution layer for one input (batch of 1).
 
     The layer has `out_channels` filters of shape (in_channels, kernel, kernel) and an output of
     out_size x out_size positions per filter. Count one multiply-accumulate per weight per output

@@ -3,61 +3,106 @@
 Write your code between `### YOUR CODE HERE` and `### END YOUR CODE`, replacing the
 placeholder line that raises; leave the rest of the file as it is. Grade your work from the
 repository root with `pytest -k ch12` (or `make grade CH=12`).
+
+Exercises 12.1 to 12.3 are the three steps of the training loop, `dqn_tutorial/dqn.py`: act, store,
+learn. `dqn-tutorial train --impl chapters` runs the agent with yours.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import torch
 
-from dqn_tutorial.exploration import select_actions
+from dqn_tutorial.dqn import Agent
+from dqn_tutorial.exploration import epsilon_greedy, q_values
+from dqn_tutorial.schedules import epsilon_at, is_sync_step, should_update
+from dqn_tutorial.target_network import sync_target
+from dqn_tutorial.update import clip_rewards
 
 
-def replay_memory_bytes(capacity: int, frame_shape: tuple[int, ...] = (84, 84)) -> int:
-    """Exercise 12.1: bytes that a replay memory of `capacity` transitions needs, as a Python int.
+def act(agent: Agent, observations) -> np.ndarray:
+    """Exercise 12.1: the agent's epsilon-greedy actions for a batch of observations, one per emulator.
 
-    The memory of Chapter 5 stores, per transition (one agent step): ONE uint8 frame of shape
-    `frame_shape` (the newest frame of the observation; stacks are rebuilt from neighbouring slots),
-    the action as one uint8 byte, the clipped reward as one float32, and two one-byte flags (terminal,
-    episode end). Nothing else. Assume capacity >= 1 and a non-empty frame_shape of positive integers.
+    `agent` is a `dqn_tutorial.dqn.Agent`: its `config` (learning_starts, epsilon_start, epsilon_end,
+    epsilon_decay_steps), `step` (agent steps taken so far, all emulators together), `online` (the
+    Q-network), `num_actions` and `rng` (the agent's np.random.Generator). `observations` is a batch
+    (num_envs, ...) as the network takes it: a numpy array, or a tensor (the fast engine's stacks).
+
+    Returns an int64 numpy array (num_envs,): epsilon-greedy actions (Chapter 6) with the epsilon of
+    agent step `agent.step` (random play until learning starts, then the linear schedule counted from
+    learning_starts; Chapter 6). Every random number comes from `agent.rng`, drawn exactly as Chapter
+    6's epsilon_greedy draws them, so a seed replays a run. While epsilon is 1 every action is random
+    whatever the Q-values, so do not run the network then (zeros, float32 (num_envs, num_actions), can
+    stand in for the Q-values); otherwise one forward pass for the whole batch, with no gradients.
+    Change nothing of the agent but the state of its rng: not its counters, not the network's weights
+    or its train/eval mode, not the memory; leave `observations` as they are.
     """
     ### BEGIN SOLUTION
-    frame_bytes = 1
-    for size in frame_shape:
-        frame_bytes *= size
-    action_bytes, reward_bytes, flag_bytes = 1, 4, 2
-    return int(capacity * (frame_bytes + action_bytes + reward_bytes + flag_bytes))
+    c = agent.config
+    epsilon = epsilon_at(agent.step, c.learning_starts, c.epsilon_start, c.epsilon_end, c.epsilon_decay_steps)
+    if epsilon >= 1.0:
+        values = np.zeros((len(observations), agent.num_actions), dtype=np.float32)
+    else:
+        values = q_values(agent.online, observations)
+    return epsilon_greedy(values, epsilon, agent.rng)
     ### END SOLUTION
 
 
-def play_evaluation_game(network: torch.nn.Module, env, seed: int, epsilon: float,
-                         rng: np.random.Generator) -> tuple[float, int]:
-    """Exercise 12.2: play ONE whole evaluation game and return (score, agent_steps).
+def store(agent: Agent, frames, actions, rewards, terminated, truncated, life_lost) -> None:
+    """Exercise 12.2: write one agent step of every emulator to the replay memory, `agent.memory`.
 
-    `env` is an evaluation environment (dqn_tutorial.environment.make_env(config, evaluation=True)):
-    its rewards are the real game points (not clipped), losing a life does not end the game, and it
-    truncates the game at the 5-minute cap. Reset it once with `env.reset(seed=seed)`. Then, until the
-    step reports `terminated` or `truncated`: choose the action with
-    `select_actions(network, observation[None], epsilon, rng)[0]` (Chapter 6, imported above; draw
-    every random number from `rng`, in this order), pass it to `env.step` as an int, and add up the
-    rewards. Return the score as a float and the number of agent steps taken as an int (agent steps,
-    not emulator frames). Do not modify the network.
+    frames: (num_envs, *frame) the newest frame of each observation the actions were taken in;
+    actions: (num_envs,) the actions played; rewards: (num_envs,) the real game points of the step;
+    terminated, truncated, life_lost: (num_envs,) bool, the game is over, the game was cut by the time
+    limit, a life was lost in this step.
+
+    Call `agent.memory.add(frame, action, reward, terminal, episode_end)` once (Chapter 5's
+    `ReplayMemory.add`), each argument with num_envs rows:
+    - reward: what the agent learns from: the rewards clipped to [-1, 1] (Chapter 7) when
+      `agent.config.clip_rewards`, the game's points as they are otherwise;
+    - terminal (bool): the TD target must not bootstrap from the next state: the game is over, or a
+      life was lost and `agent.config.terminal_on_life_loss` is set. A game cut by the time limit is
+      not terminal: it could have gone on;
+    - episode_end (bool): the emulator starts a new game after this step, whatever ended the old one.
+    The caller keeps using its arrays (the real scores are logged): leave every input unchanged.
+    Returns None; nothing of the agent changes but its memory.
     """
     ### BEGIN SOLUTION
-    observation, _ = env.reset(seed=seed)
-    score, steps, done = 0.0, 0, False
-    while not done:
-        action = int(select_actions(network, observation[None], epsilon, rng)[0])
-        observation, reward, terminated, truncated, _ = env.step(action)
-        score += float(reward)
-        steps += 1
-        done = terminated or truncated
-    return score, steps
+    c = agent.config
+    learning_rewards = clip_rewards(rewards) if c.clip_rewards else rewards
+    terminal = terminated | (life_lost & c.terminal_on_life_loss)
+    agent.memory.add(frames, actions, learning_rewards, terminal, terminated | truncated)
+    ### END SOLUTION
+
+
+def learn(agent: Agent) -> None:
+    """Exercise 12.3: the SGD updates and target syncs due after the agent steps played since the last call.
+
+    `agent.step` agent steps have been played (all emulators together: one call of the loop with 16
+    emulators adds 16); those up to `agent.learned_until` have had their updates and syncs already.
+    Make those of every agent step after it, up to `agent.step`, in order, as if learn had been called
+    after each single step: after step s, first the update due after s if there is one (Chapter 7's
+    schedule, from config.learning_starts and config.update_every): `agent.update(batch)` with a batch
+    from `agent.memory.sample(config.batch_size)`, counted in `agent.updates`; then, if the agent has a
+    target network (`agent.target` is not None: the 2013 agent has none), the sync due after s if there
+    is one (Chapter 8's schedule, config.target_sync_every): the online weights copied into the target,
+    in place (the update holds that very target object). Afterwards `agent.learned_until` is
+    `agent.step`, so calling again before new steps are played does nothing. Returns None; `agent.step`,
+    the rng and the network objects stay as they are.
+    """
+    ### BEGIN SOLUTION
+    c = agent.config
+    for step in range(agent.learned_until + 1, agent.step + 1):
+        if should_update(step, c.learning_starts, c.update_every):
+            agent.update(agent.memory.sample(c.batch_size))
+            agent.updates += 1
+        if agent.target is not None and is_sync_step(step, c.target_sync_every):
+            sync_target(agent.target, agent.online)
+    agent.learned_until = agent.step
     ### END SOLUTION
 
 
 def find_silent_bug() -> str:
-    """Exercise 12.3: the name of the one wrong function in chapters/12_breakout_run/silent_bug/buggy_train.py.
+    """Exercise 12.4: the name of the one wrong function in chapters/12_breakout_run/silent_bug/buggy_train.py.
 
     Return the name exactly as it is written after `def` in that file (for a method, "Class.method"),
     as a string, e.g. "make_env". The script is not imported by the grader's check of your answer.

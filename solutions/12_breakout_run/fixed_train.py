@@ -1,4 +1,4 @@
-"""The silent-bug script of Chapter 12 (Exercise 12.3) with its bug fixed: play_step unpacks env.step in gymnasium's order.
+"""The silent-bug script of Chapter 12 (Exercise 12.4) with its bug fixed: play_step unpacks env.step in gymnasium's order.
 
 The only change from chapters/12_breakout_run/silent_bug/buggy_train.py is one line of play_step:
 the bug stored gymnasium's `truncated` flag as the TD terminal, so a falling pole was never terminal.

@@ -11,8 +11,8 @@ import pytest
 import torch
 
 from dqn_tutorial import q_learning as reference
-from dqn_tutorial.grading import assert_matches, call, exercise, fail, real_breakout_stacks
 from dqn_tutorial.networks import DQN2013Network
+from grading import assert_matches, call, exercise, fail, real_breakout_stacks
 
 SEED = 3
 

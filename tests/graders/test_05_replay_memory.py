@@ -1,11 +1,14 @@
 """Grader for Chapter 5 (replay memory): compares chapters/05_replay_memory/exercises.py with
-dqn_tutorial.replay_memory.ReplayMemory.
+dqn_tutorial.replay_memory (ReplayMemory and the functions of Chapter 5 it is built on).
 
 Run it with `pytest -k ch05`; `pytest --impl=solutions -k ch05` grades the answers instead.
 
 The memory under test is always filled by `ReplayMemory` itself, with frames that encode their agent
 step in their pixels: a sampled stack can then be decoded into the exact steps (and slots) it was
-rebuilt from, and the learner's functions are compared with what the reference really samples.
+rebuilt from. What the learner's functions must return comes from an independent model written here,
+the agent's own view of the sequence of steps (`agent_stack`, `agent_may_sample`: each episode starts
+with its first frame repeated, nothing before the oldest stored step exists), and the grader first
+checks that what `ReplayMemory` really samples agrees with that model.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ import pytest
 
 from dqn_tutorial.atari import make_atari_env
 from dqn_tutorial.errors import UserError
-from dqn_tutorial.grading import assert_matches, assert_type, call, exercise, fail
-from dqn_tutorial.replay_memory import ReplayMemory
+from dqn_tutorial.replay_memory import ReplayMemory, empty_storage
+from grading import assert_matches, assert_type, call, exercise, fail
 
 SEED = 5
 SHAPE = (3, 5)  # small frames that encode their step; the real 84x84 frames come from Breakout
@@ -79,6 +82,8 @@ def test_memory_bytes(ex):
     for capacity, shape, dtype, why in cases:
         inputs = f"capacity={capacity:,}, frame_shape={shape}, frame_dtype={np.dtype(dtype).name} ({why})"
         expected = ReplayMemory.bytes_needed(capacity, shape, dtype)
+        # setup check, written out: the frame, a uint8 action, a float32 reward, two bool flags
+        assert expected == capacity * (int(np.prod(shape)) * np.dtype(dtype).itemsize + 1 + 4 + 1 + 1)
         got = call(ex, "memory_bytes", capacity, shape, dtype, inputs=inputs)
         assert_matches(got, expected, what="memory_bytes", inputs=inputs,
                        hint="one frame per transition (not a stack of history_length frames), plus the bytes of "
@@ -144,14 +149,8 @@ def storage_of(memory: ReplayMemory) -> tuple[dict, int, int]:
     """The memory's arrays as the dict of `empty_storage` (one environment), with its cursor and size."""
     state = memory.state_dict()
     capacity, size = memory.capacity, len(memory)
-    storage = {
-        "frames": np.zeros((capacity, *SHAPE), dtype=np.uint8),
-        "actions": np.zeros(capacity, dtype=np.uint8),
-        "rewards": np.zeros(capacity, dtype=np.float32),
-        "terminals": np.zeros(capacity, dtype=bool),
-        "episode_ends": np.zeros(capacity, dtype=bool),
-        "end_before_oldest": bool(state["end_before_oldest"][0]),
-    }
+    storage = empty_storage(capacity, SHAPE, np.uint8)
+    storage["end_before_oldest"] = bool(state["end_before_oldest"][0])
     for name in ("frames", "actions", "rewards", "terminals", "episode_ends"):
         storage[name][:size] = np.asarray(state[name][:, 0])  # the state holds tensors (see ReplayMemory.state_dict)
     return storage, state["steps"] % capacity, size
@@ -185,20 +184,54 @@ def sampled_steps(memory: ReplayMemory, draws: int = 4000) -> dict[int, tuple[li
     return found
 
 
+def episode_starts(flags: list) -> list[int]:
+    """Per step t: the step its episode began at, the one after the last episode end before t (or 0)."""
+    starts, start = [], 0
+    for t, (_, episode_end) in enumerate(flags):
+        starts.append(start)
+        if episode_end:
+            start = t + 1
+    return starts
+
+
+def agent_stack(starts: list[int], k: int, oldest: int, history: int) -> list[int]:
+    """The steps of the frames of the observation at step k, oldest first: what the agent's frame stack
+    showed (the episode's first frame repeated at its start), except that nothing before `oldest` is
+    stored any more, so the oldest stored step stands in for older ones."""
+    first = max(starts[k], oldest)
+    return [max(first, k - back) for back in range(history - 1, -1, -1)]
+
+
+def agent_may_sample(flags: list, starts: list[int], k: int, oldest: int, history: int) -> bool:
+    """Step k may be sampled: stored, its next step stored, not a truncation, and its whole stack, as the
+    agent saw it, still stored."""
+    terminal, episode_end = flags[k]
+    newest = len(flags) - 1
+    return oldest <= k < newest and not (episode_end and not terminal) and max(starts[k], k - history + 1) >= oldest
+
+
+def check_the_reference(layout: Layout, memory: ReplayMemory) -> None:
+    """Setup check: ReplayMemory samples exactly the steps of the model, with exactly its stacks."""
+    starts = episode_starts(layout.flags)
+    oldest = max(0, len(layout.flags) - layout.capacity)
+    sampled = sampled_steps(memory)
+    may = {k for k in range(len(layout.flags)) if agent_may_sample(layout.flags, starts, k, oldest, layout.history)}
+    assert set(sampled) == may, f"{layout.why}: ReplayMemory samples {sorted(sampled)}, the model {sorted(may)}"
+    for k, (observation, next_observation) in sampled.items():
+        assert observation == agent_stack(starts, k, oldest, layout.history), (layout.why, k, observation)
+        assert next_observation == agent_stack(starts, k + 1, oldest, layout.history), (layout.why, k)
+
+
 # ------------------------------------------------------------------------------------------------
 # 5.2 add_transition
 # ------------------------------------------------------------------------------------------------
 
 def fresh_storage(capacity: int, shape) -> dict:
-    """Like empty_storage, but with a recognisable value (99) in every slot not written yet."""
-    return {
-        "frames": np.full((capacity, *shape), 99, dtype=np.uint8),
-        "actions": np.full(capacity, 99, dtype=np.uint8),
-        "rewards": np.full(capacity, 99, dtype=np.float32),
-        "terminals": np.zeros(capacity, dtype=bool),
-        "episode_ends": np.zeros(capacity, dtype=bool),
-        "end_before_oldest": True,
-    }
+    """The reference's empty_storage, with a recognisable value (99) in every slot not written yet."""
+    storage = empty_storage(capacity, shape, np.uint8)
+    for name in ("frames", "actions", "rewards"):
+        storage[name][...] = 99
+    return storage
 
 
 def add_transition_runs(breakout_game):
@@ -244,8 +277,8 @@ def test_add_transition(ex, breakout_game):
                          expected="the same preallocated array, modified in place", got="another object",
                          hint="assign into the array at one index (storage[name][cursor] = ...); allocating new "
                               "arrays at every step would defeat the point of preallocating 7 GB once")
-                assert_matches(array[:expected_size], np.asarray(state[name][:, 0]), what=f"storage[{name!r}] (the written slots)",
-                               inputs=inputs,
+                assert_matches(array[:expected_size], np.asarray(state[name][:, 0]),
+                               what=f"storage[{name!r}] (the written slots)", inputs=inputs,
                                hint="write each value at index `cursor` (the slot given, before moving it on), and "
                                     "leave the other slots alone")
                 untouched = fresh_storage(capacity, shape)[name][expected_size:]
@@ -264,37 +297,72 @@ def test_add_transition(ex, breakout_game):
 # 5.3 stack_slots
 # ------------------------------------------------------------------------------------------------
 
-def stack_hint(got, expected: np.ndarray, storage: dict, oldest: int) -> str:
-    if isinstance(got, np.ndarray) and got.shape == expected.shape and np.array_equal(got[::-1], expected):
+WALK_HINT = ("walk back from `index` one slot at a time, around the ring ((slot - 1) % capacity), and stop "
+             "(repeat the first slot collected) only at an episode end or at the oldest stored slot")
+
+
+def stack_hint(got, expected: np.ndarray, storage: dict, cursor: int, size: int) -> str:
+    """Names the rule behind the first slot, walking back from `index`, where the answer goes wrong."""
+    capacity = len(storage["episode_ends"])
+    oldest = cursor if size == capacity else 0
+    try:
+        got = np.asarray(got)
+    except Exception:  # noqa: BLE001 - any answer that is no array gets the general hint
+        return WALK_HINT
+    if got.shape != expected.shape or got.dtype.kind not in "iu":
+        return f"return a numpy array of {len(expected)} (history_length) integer slot numbers, oldest first"
+    if np.array_equal(got[::-1], expected):
         return "the slots go oldest first: index itself is the LAST entry"
-    first = int(expected[0])
-    if len(set(expected.tolist())) < len(expected) or first == oldest:
+    if np.array_equal(got % capacity, expected):
+        return ("slot numbers lie in 0..capacity-1: the slot before slot 0 is capacity - 1, i.e. step back with "
+                "(slot - 1) % capacity")
+    if got[-1] != expected[-1]:
+        return "the last entry is slot `index` itself, the newest frame of the observation"
+    wrong = int(np.flatnonzero(got != expected).max())  # the later entries are right
+    first = int(expected[wrong + 1])  # the first (oldest) slot collected so far
+    previous = (first - 1) % capacity
+    if expected[wrong] == first and got[wrong] == previous:
+        reasons = []
+        if storage["episode_ends"][previous]:
+            reasons.append(f"slot {previous}, the slot before slot {first}, ended an episode (episode_ends True): "
+                           f"slot {first} is the first frame of a game, so repeat it instead of reaching into the "
+                           "previous game")
         if first == oldest:
-            return (f"this stack reaches the oldest stored slot, {oldest} here (slot 0 until the memory is full, "
-                    "then `cursor`); never step back from it, what came before is overwritten or was never "
-                    "written: repeat it instead")
-        return (f"an episode starts at slot {first} (the slot before it has episode_ends True): from there on, "
-                "repeat that slot instead of reaching into the previous episode")
-    return ("walk back from `index` one slot at a time, around the ring ((slot - 1) % capacity), stopping only at "
-            "an episode end or at the oldest stored slot")
+            reasons.append(f"slot {first} is the oldest stored slot (slot 0 until the memory is full, then "
+                           "`cursor`): what came before it is overwritten or was never written, so repeat it "
+                           "instead of stepping back")
+        return "; and ".join(reasons) or WALK_HINT
+    if expected[wrong] == previous and got[wrong] == first:
+        lost_life = "; it is terminal, a lost life, but the game went on" if storage["terminals"][previous] else ""
+        return (f"you repeated slot {first}, but the slot before it, {previous}, did not end an episode "
+                f"(episode_ends False{lost_life}) and slot {first} is not the oldest stored slot (that is slot "
+                f"{oldest}: slot 0 until the memory is full, then `cursor`): step back to slot {previous}")
+    return WALK_HINT
 
 
 @exercise("5.3", "Slots of a stacked observation")
 def test_stack_slots(ex, breakout_game):
     for layout in layouts(breakout_game):
         memory = filled_memory(layout)
+        check_the_reference(layout, memory)
         storage, cursor, size = storage_of(memory)
-        oldest = cursor if size == layout.capacity else 0
-        for k, (observation, next_observation) in sorted(sampled_steps(memory).items()):
-            for step, steps, role in [(k, observation, "the observation"), (k + 1, next_observation,
-                                                                             "the next observation")]:
-                index = step % layout.capacity
-                expected = np.array([s % layout.capacity for s in steps], dtype=np.int64)
-                inputs = (f"index={index} ({role} of a sampled transition), "
-                          f"{describe_memory(layout, storage, cursor, size)}")
-                got = call(ex, "stack_slots", copy_of(storage), index, cursor, size, layout.history, inputs=inputs)
-                assert_matches(got, expected, what="stack_slots", inputs=inputs, check_dtype="kind",
-                               hint=stack_hint(got, expected, storage, oldest))
+        starts = episode_starts(layout.flags)
+        written = len(layout.flags)
+        oldest = max(0, written - layout.capacity)
+        for k in range(oldest, written):  # every stored step, oldest first
+            index = k % layout.capacity
+            expected = np.array([s % layout.capacity for s in agent_stack(starts, k, oldest, layout.history)],
+                                dtype=np.int64)
+            if agent_may_sample(layout.flags, starts, k, oldest, layout.history):
+                role = "a transition ReplayMemory samples"
+            elif k > 0 and agent_may_sample(layout.flags, starts, k - 1, oldest, layout.history):
+                role = "the next observation of a transition ReplayMemory samples"
+            else:
+                role = "a slot that is not sampled; its stack still never steps back from the oldest slot"
+            inputs = f"index={index} (step {k}: {role}), {describe_memory(layout, storage, cursor, size)}"
+            got = call(ex, "stack_slots", copy_of(storage), index, cursor, size, layout.history, inputs=inputs)
+            assert_matches(got, expected, what="stack_slots", inputs=inputs, check_dtype="kind",
+                           hint=stack_hint(got, expected, storage, cursor, size))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -316,14 +384,24 @@ def validity_hint(storage: dict, index: int, cursor: int, size: int, history: in
         return (f"slot {index} is among the history_length-1 oldest slots and no episode began inside its window "
                 "(end_before_oldest is False, no episode end from the oldest slot up to index-1): its stack would "
                 "need frames that are overwritten")
+    reasons = []
     if storage["terminals"][index]:
-        return ("a terminal transition (lost life or game over) is valid: its target does not bootstrap, so it "
-                "needs no next observation; only truncations are excluded")
+        reasons.append("a terminal transition (lost life or game over) is valid: its target does not bootstrap, "
+                       "so it needs no next observation; only truncations (episode end without terminal) are excluded")
     if age < history - 1:
-        return ("this slot is among the history_length-1 oldest ones, but an episode began inside its window "
-                "(end_before_oldest, or an episode end from the oldest slot up to index-1): its stack is padded "
-                "and complete, so it is valid")
-    return "an ordinary transition, not the newest, with its whole history stored, is valid"
+        ends = [(oldest + a) % capacity for a in range(age) if storage["episode_ends"][(oldest + a) % capacity]]
+        if ends:
+            began = f"slot {ends[-1]}, between the oldest slot and index-1, ended an episode"
+        elif size < capacity:
+            began = "end_before_oldest is True: nothing is overwritten yet, and storage begins with a game"
+        else:
+            began = "end_before_oldest is True: the overwritten slot before the oldest one ended an episode"
+        reasons.append(f"slot {index} is among the history_length-1 oldest slots, but an episode began inside its "
+                       f"window ({began}): its stack is padded and complete, so it is valid")
+    elif not reasons:
+        reasons.append(f"slot {index} is {age} slots after the oldest one, so all history_length={history} slots "
+                       "of its window are stored: only the history_length-1 oldest slots can lack history")
+    return "; and ".join(reasons)
 
 
 @exercise("5.4", "Which transitions can be sampled")
@@ -334,9 +412,14 @@ def test_is_valid_sample(ex, breakout_game):
               Layout(10, 4, [KINDS["truncated"]] * 3, "three truncated one-step episodes")]
     for layout in cases:
         memory = filled_memory(layout)
+        check_the_reference(layout, memory)
         storage, cursor, size = storage_of(memory)
-        sampled = {k % layout.capacity for k in sampled_steps(memory)}
-        expected = np.array([slot in sampled for slot in range(layout.capacity)])
+        starts = episode_starts(layout.flags)
+        written = len(layout.flags)
+        oldest = max(0, written - layout.capacity)
+        expected = np.zeros(layout.capacity, dtype=bool)  # slots never written stay False
+        for k in range(oldest, written):
+            expected[k % layout.capacity] = agent_may_sample(layout.flags, starts, k, oldest, layout.history)
         got = []
         for index in range(layout.capacity):
             inputs = f"index={index}, {describe_memory(layout, storage, cursor, size)}"

@@ -1,5 +1,5 @@
 """Grader for Chapter 7 (the 2013 DQN assembled): compares chapters/07_dqn_2013/exercises.py with
-dqn_tutorial.update (dqn_loss, update_step, clip_rewards, should_update).
+dqn_tutorial.update (dqn_loss, update_step, clip_rewards) and dqn_tutorial.schedules (should_update).
 
 Run it with `pytest -k ch07`; `pytest --impl=solutions -k ch07` grades the answers instead.
 """
@@ -12,12 +12,14 @@ import numpy as np
 import pytest
 import torch
 
+from dqn_tutorial import schedules
 from dqn_tutorial import update as reference
 from dqn_tutorial.atari import make_atari_env
-from dqn_tutorial.grading import assert_matches, assert_type, call, exercise, fail
+from dqn_tutorial.losses import huber_loss, mse_loss
 from dqn_tutorial.networks import DQN2013Network, MLPNetwork, NatureNetwork
 from dqn_tutorial.optimizers import DeepMindRMSprop
 from dqn_tutorial.update import TensorBatch
+from grading import assert_matches, assert_type, call, exercise, fail
 
 SEED = 7
 GAMMA = 0.99
@@ -70,8 +72,8 @@ def real_batch(transitions, rng, size, terminal_rows=0):
     return make_batch(*[[transitions[i][k] for i in chosen] for k in range(5)])
 
 
-def random_batch(rng, size, observation_shape, num_actions, terminal_fraction=0.3):
-    """Random observations, actions, rewards in {-1, 0, 1} and terminals on about 30 % of the rows."""
+def random_batch(rng, size, observation_shape, num_actions, terminal_fraction=0.3, reward_scale=1):
+    """Random observations, actions, rewards in {-scale, ..., scale} and terminals on about 30 % of the rows."""
     if len(observation_shape) == 3:
         observations = rng.integers(0, 256, size=(size, *observation_shape), dtype=np.uint8)
         next_observations = rng.integers(0, 256, size=(size, *observation_shape), dtype=np.uint8)
@@ -80,15 +82,15 @@ def random_batch(rng, size, observation_shape, num_actions, terminal_fraction=0.
         next_observations = rng.normal(size=(size, *observation_shape)).astype(np.float32)
     terminals = rng.random(size) < terminal_fraction
     terminals[0] = True  # at least one terminal row, whatever the seed
-    return make_batch(observations, rng.integers(0, num_actions, size=size), rng.integers(-1, 2, size=size),
-                      next_observations, terminals)
+    return make_batch(observations, rng.integers(0, num_actions, size=size),
+                      rng.integers(-reward_scale, reward_scale + 1, size=size), next_observations, terminals)
 
 
-def describe_batch(batch: TensorBatch, network_name: str, origin: str) -> str:
+def describe_batch(batch: TensorBatch, description: str) -> str:
     terminals = int(batch.terminals.sum())
     rewards = batch.rewards.numpy()
-    return (f"{network_name}, {origin}: batch of {len(batch.actions)} ({terminals} terminal, rewards "
-            f"{int((rewards > 0).sum())} x +1 / {int((rewards < 0).sum())} x -1), gamma={GAMMA}")
+    return (f"{description}: batch of {len(batch.actions)} ({terminals} terminal, {int((rewards > 0).sum())} "
+            f"positive and {int((rewards < 0).sum())} negative rewards), gamma={GAMMA}")
 
 
 def loss_cases(transitions):
@@ -117,42 +119,146 @@ def loss_cases(transitions):
 
 
 # ------------------------------------------------------------------------------------------------
-# 7.1 compute_dqn_loss
+# 7.1 dqn_loss
 # ------------------------------------------------------------------------------------------------
+
+LOSSES = {"mse": mse_loss, "huber": huber_loss}
+
+
+class RecordingLoss:
+    """A loss function (one of the agent's) that also records the TD errors it is given."""
+
+    def __init__(self, function):
+        self.function = function
+        self.td_errors: list[torch.Tensor] = []
+
+    def __call__(self, td_error: torch.Tensor) -> torch.Tensor:
+        self.td_errors.append(td_error)
+        return self.function(td_error)
+
+
+def oracle_loss(online, target, batch: TensorBatch, gamma: float, loss_name: str):
+    """The papers' formulas written out: (mean loss of the TD errors, Q(s, a)), independent of dqn_tutorial."""
+    with torch.no_grad():
+        best_next = target(batch.next_observations).max(dim=1).values
+        y = batch.rewards + gamma * (1.0 - batch.terminals) * best_next
+    q = online(batch.observations)[torch.arange(len(batch.actions)), batch.actions]
+    delta = y - q
+    if loss_name == "mse":
+        per_transition = 0.5 * delta ** 2
+    else:  # Huber, delta = 1: quadratic inside [-1, 1], linear outside
+        per_transition = torch.where(delta.abs() <= 1.0, 0.5 * delta ** 2, delta.abs() - 0.5)
+    return per_transition.mean(), q.detach()
+
 
 def gradients(network: torch.nn.Module) -> dict[str, torch.Tensor | None]:
     return {name: None if p.grad is None else p.grad.detach().clone() for name, p in network.named_parameters()}
 
 
-@exercise("7.1", "The 2013 DQN loss")
-def test_compute_dqn_loss(ex, breakout_transitions):
-    for network, batch, network_name, origin in loss_cases(breakout_transitions):
-        inputs = describe_batch(batch, network_name, origin)
+def nudge(network: torch.nn.Module, seed: int, scale: float = 0.02) -> None:
+    """Move every parameter a little, in place (as the online network moves after a sync)."""
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for parameter in network.parameters():
+            parameter.add_(scale * torch.randn(parameter.shape, generator=generator))
+
+
+def older_copy(network: torch.nn.Module, seed: int, frozen: bool = True) -> torch.nn.Module:
+    """A target network: a copy of `network` with other weights (an older version), frozen unless asked."""
+    target = copy.deepcopy(network)
+    nudge(target, seed)
+    for parameter in target.parameters():
+        parameter.requires_grad_(not frozen)
+    return target
+
+
+def dqn_loss_cases(transitions):
+    """(online, target, loss name, batch, description of the network and the target)."""
+    cases = [(network, network, "mse", batch, f"{name}, {origin}, target = the online network itself (2013), mse_loss")
+             for network, batch, name, origin in loss_cases(transitions)]
+    torch.manual_seed(SEED + 10)
+    rng = np.random.default_rng(SEED + 10)
+    net2013, nature, mlp = DQN2013Network(num_actions=4), NatureNetwork(num_actions=4), MLPNetwork(2, 4)
+    cases += [
+        (net2013, older_copy(net2013, 1), "huber", real_batch(transitions, rng, 32, terminal_rows=4),
+         "DQN2013Network (4 actions), a separate frozen target network (an older copy), huber_loss, real Breakout "
+         "transitions"),
+        (net2013, older_copy(net2013, 2, frozen=False), "mse", real_batch(transitions, rng, 32, terminal_rows=4),
+         "DQN2013Network (4 actions), a separate target network whose parameters still require gradients, "
+         "mse_loss, real Breakout transitions"),
+        (nature, older_copy(nature, 3), "huber", random_batch(rng, 16, (4, 84, 84), 4),
+         "NatureNetwork (4 actions), a separate frozen target network, huber_loss, random uint8 stacks"),
+        (mlp, older_copy(mlp, 4, frozen=False), "huber", random_batch(rng, 64, (4,), 2, reward_scale=5),
+         "MLPNetwork (2 actions), a separate target network that would accept gradients, huber_loss, rewards "
+         "from -5 to 5 (TD errors beyond 1, where Huber and the squared error differ)"),
+        (mlp, mlp, "huber", random_batch(rng, 32, (4,), 2, reward_scale=5),
+         "MLPNetwork (2 actions), target = the online network itself, huber_loss, rewards from -5 to 5"),
+    ]
+    return cases
+
+
+@exercise("7.1", "The DQN loss of a minibatch")
+def test_dqn_loss(ex, breakout_transitions):
+    for network, target, loss_name, batch, description in dqn_loss_cases(breakout_transitions):
+        inputs = describe_batch(batch, description)
+        separate = target is not network
+        expected_recorder = RecordingLoss(LOSSES[loss_name])
         network.zero_grad(set_to_none=True)
-        expected, _ = reference.dqn_loss(network, network, clone_batch(batch), GAMMA, "mse")
-        expected.backward()
+        target.zero_grad(set_to_none=True)
+        expected_loss, expected_q = reference.dqn_loss(network, target, clone_batch(batch), GAMMA, expected_recorder)
+        oracle, oracle_q = oracle_loss(network, target, clone_batch(batch), GAMMA, loss_name)
+        torch.testing.assert_close(expected_loss, oracle, rtol=1e-5, atol=1e-7)   # the reference agrees with the formulas
+        torch.testing.assert_close(expected_q, oracle_q, rtol=1e-5, atol=1e-7)
+        expected_td = expected_recorder.td_errors[0].detach().clone()
+        expected_loss.backward()
         expected_gradients = gradients(network)
         network.zero_grad(set_to_none=True)
+        target.zero_grad(set_to_none=True)
 
         original = clone_batch(batch)
-        got = call(ex, "compute_dqn_loss", network, batch, GAMMA, inputs=inputs)
-        assert_matches(got, expected, what="the loss from compute_dqn_loss", inputs=inputs, atol=1e-8, rtol=1e-4,
-                       hint="the loss is the MEAN over the batch of 0.5 * (y - Q(s, a))^2; y = r where terminal, "
-                            "else r + gamma * max_a' Q(s', a'); Q(s, a) is the value of the action in batch.actions")
+        recorder = RecordingLoss(LOSSES[loss_name])
+        got = call(ex, "dqn_loss", network, target, batch, GAMMA, recorder, inputs=inputs)
+        assert_type(got, tuple, what="the value returned by dqn_loss", inputs=inputs,
+                    hint="return a tuple of two tensors: (the loss, Q(s, a) detached)")
+        if len(got) != 2:
+            fail("dqn_loss must return 2 values", inputs=inputs, expected="(loss, Q(s, a) detached)",
+                 got=f"a tuple of {len(got)} values")
+        if not recorder.td_errors:
+            fail("dqn_loss never called the `loss` function it was given", inputs=inputs,
+                 expected=f"one call of loss ({loss_name}_loss here) on the TD errors",
+                 got="no call", hint="the agent chooses the loss (squared error in 2013, Huber in 2015): apply the "
+                                     "function passed as `loss` to the TD errors, do not write your own")
+        assert_matches(recorder.td_errors[0], expected_td, what="the TD errors passed to `loss`", inputs=inputs,
+                       atol=1e-6, rtol=1e-4, check_grad=False,
+                       hint="pass the B TD errors y - Q(s, a) (targets minus values, one per transition) to `loss`; "
+                            "y from `target` (the online network only when they are the same object), Q(s, a) from "
+                            "`online` for the action in batch.actions, y = r where terminal")
+        assert_matches(got[0], expected_loss, what="the loss from dqn_loss", inputs=inputs, atol=1e-8, rtol=1e-4,
+                       hint="return what `loss` returns for the TD errors, still attached to the forward pass of Q(s, a)")
+        assert_matches(got[1], expected_q, what="Q(s, a) returned by dqn_loss", inputs=inputs, atol=1e-6, rtol=1e-4,
+                       hint="the second value is Q(s, a) of the online network for the action taken in each row, "
+                            "shape (B,), detached from the graph (.detach()): the agent only logs it")
         for field in ("observations", "actions", "rewards", "next_observations", "terminals"):
             if not torch.equal(getattr(batch, field), getattr(original, field)):
-                fail(f"compute_dqn_loss changed batch.{field} in place", inputs=inputs,
+                fail(f"dqn_loss changed batch.{field} in place", inputs=inputs,
                      hint="the batch comes from the replay memory and may be used again: never modify it")
         if any(p.grad is not None for p in network.parameters()):
-            fail("compute_dqn_loss filled the parameters' .grad: it called backward", inputs=inputs,
+            fail("dqn_loss filled the parameters' .grad: it called backward", inputs=inputs,
                  expected="no .grad after the call (backward belongs to the update step, Exercise 7.2)",
                  got="gradients already computed")
         try:
-            got.backward()
+            got[0].backward()
         except RuntimeError as error:
-            fail("backward through the loss returned by compute_dqn_loss failed", inputs=inputs,
+            fail("backward through the loss returned by dqn_loss failed", inputs=inputs,
                  got=f"RuntimeError: {str(error).splitlines()[0]}",
                  hint="return the loss tensor itself, still attached to the forward pass of Q(s, a)")
+        if separate:
+            reached = [name for name, p in target.named_parameters() if p.grad is not None and p.grad.abs().sum() > 0]
+            if reached:
+                fail("backpropagating the loss sent gradients into the target network", inputs=inputs,
+                     expected="no gradient in any parameter of `target`",
+                     got=f"gradients in: {', '.join(reached[:4])}{' ...' if len(reached) > 4 else ''}",
+                     hint="the targets are labels: compute them without gradients (td_targets_from_target)")
         for name, reference_gradient in expected_gradients.items():
             got_gradient = dict(network.named_parameters())[name].grad
             if got_gradient is None:
@@ -164,12 +270,13 @@ def test_compute_dqn_loss(ex, breakout_transitions):
                            inputs=inputs, atol=1e-6 * scale + 1e-9, rtol=1e-4,
                            hint="the loss matches but not its gradient: gradients must flow only through Q(s, a) of "
                                 "the taken actions. The target y is a label: compute Q(s', .) under torch.no_grad() "
-                                "(or detach it) so no gradient flows into it")
+                                "(td_targets_from_target does) so no gradient flows into it")
         network.zero_grad(set_to_none=True)
+        target.zero_grad(set_to_none=True)
 
 
 # ------------------------------------------------------------------------------------------------
-# 7.2 dqn_update_step
+# 7.2 update_step
 # ------------------------------------------------------------------------------------------------
 
 def optimizer_cases():
@@ -180,53 +287,78 @@ def optimizer_cases():
     ]
 
 
-@exercise("7.2", "One 2013 DQN update")
-def test_dqn_update_step(ex, breakout_transitions):
+@exercise("7.2", "One DQN update")
+def test_update_step(ex, breakout_transitions):
     rng = np.random.default_rng(SEED + 1)
     for optimizer_name, make_optimizer in optimizer_cases():
         for network_name, make_network, make_batches in [
             ("DQN2013Network (4 actions)", lambda: DQN2013Network(num_actions=4),
              lambda: [real_batch(breakout_transitions, rng, 32, terminal_rows=3) for _ in range(3)]),
             ("MLPNetwork (2 actions)", lambda: MLPNetwork(num_actions=2, observation_size=4),
-             lambda: [random_batch(rng, 64, (4,), 2) for _ in range(3)]),
+             lambda: [random_batch(rng, 64, (4,), 2, reward_scale=3) for _ in range(3)]),
         ]:
-            torch.manual_seed(SEED)
-            reference_network = make_network()
-            learner_network = copy.deepcopy(reference_network)
-            reference_optimizer = make_optimizer(reference_network.parameters())
-            learner_optimizer = make_optimizer(learner_network.parameters())
-            for number, batch in enumerate(make_batches(), start=1):
-                inputs = (f"update number {number} in a row with the same network and optimizer: "
-                          + describe_batch(batch, network_name, "a new batch") + f", optimizer {optimizer_name}")
-                reference_before = [p.detach().clone() for p in reference_network.parameters()]
-                learner_before = [p.detach().clone() for p in learner_network.parameters()]
-                expected_loss, _ = reference.update_step(reference_network, None, reference_optimizer,
-                                                         clone_batch(batch), GAMMA, "mse")
-                got = call(ex, "dqn_update_step", learner_network, learner_optimizer, clone_batch(batch), GAMMA,
-                           inputs=inputs)
-                assert_type(got, float, what="the value returned by dqn_update_step", inputs=inputs,
-                            hint="return the loss as a Python float with .item()")
-                assert_matches(got, float(expected_loss), what="the loss returned by dqn_update_step",
-                               inputs=inputs, atol=1e-8, rtol=1e-4,
-                               hint="return the loss of this batch computed before the optimizer step")
-                parameters = zip(reference_network.named_parameters(), learner_network.parameters(),
-                                 reference_before, learner_before)
-                for (name, expected), got_parameter, expected_start, got_start in parameters:
-                    # Compare the change made by this update: it is small next to the weights themselves.
-                    expected_change = expected.detach() - expected_start
-                    got_change = got_parameter.detach() - got_start
-                    scale = float(expected_change.abs().max())
-                    assert_matches(got_change, expected_change,
-                                   what=f"the change of parameter {name} made by update number {number}",
-                                   inputs=inputs, atol=1e-3 * scale + 1e-9, rtol=1e-3,
-                                   hint="each update is ONE optimizer step along the gradient of THIS batch's loss "
-                                        "(your compute_dqn_loss: make sure its own test passes first). Gradients "
-                                        "add up in .grad until cleared: clear those of the previous update, then "
-                                        "backward, then step")
+            for with_target, loss_name in [(False, "mse"), (True, "huber")]:
+                torch.manual_seed(SEED)
+                reference_network = make_network()
+                learner_network = copy.deepcopy(reference_network)
+                target = older_copy(reference_network, SEED) if with_target else None
+                target_state = copy.deepcopy(target.state_dict()) if with_target else None
+                reference_optimizer = make_optimizer(reference_network.parameters())
+                learner_optimizer = make_optimizer(learner_network.parameters())
+                setting = (f"{network_name}, " + ("a separate frozen target network (an older copy)" if with_target
+                                                   else "target=None (2013: targets from the online network)")
+                           + f", {loss_name}_loss, optimizer {optimizer_name}")
+                for number, batch in enumerate(make_batches(), start=1):
+                    inputs = (f"update number {number} in a row with the same network and optimizer: "
+                              + describe_batch(batch, setting))
+                    reference_before = [p.detach().clone() for p in reference_network.parameters()]
+                    learner_before = [p.detach().clone() for p in learner_network.parameters()]
+                    expected = reference.update_step(reference_network, target, reference_optimizer,
+                                                     clone_batch(batch), GAMMA, LOSSES[loss_name])
+                    got = call(ex, "update_step", learner_network, target, learner_optimizer, clone_batch(batch),
+                               GAMMA, LOSSES[loss_name], inputs=inputs)
+                    assert_type(got, tuple, what="the value returned by update_step", inputs=inputs,
+                                hint="return a tuple (loss, mean Q(s, a)), two tensors without gradient")
+                    if len(got) != 2:
+                        fail("update_step must return 2 values", inputs=inputs, expected="(loss, mean Q(s, a))",
+                             got=f"a tuple of {len(got)} values")
+                    assert_matches(got[0], expected[0], what="the loss returned by update_step", inputs=inputs,
+                                   atol=1e-8, rtol=1e-4,
+                                   hint="return the loss of this batch (your dqn_loss: make sure its own test passes "
+                                        "first) computed before the optimizer step, as a tensor without gradient "
+                                        "(.detach(); not .item(): reading a GPU tensor makes the CPU wait for the GPU "
+                                        "at every update)")
+                    assert_matches(got[1], expected[1], what="the mean Q(s, a) returned by update_step",
+                                   inputs=inputs, atol=1e-6, rtol=1e-4,
+                                   hint="the second value is the mean over the batch of the Q(s, a) that dqn_loss "
+                                        "returns, a scalar tensor without gradient")
+                    parameters = zip(reference_network.named_parameters(), learner_network.parameters(),
+                                     reference_before, learner_before)
+                    for (name, expected_parameter), got_parameter, expected_start, got_start in parameters:
+                        # Compare the change made by this update: it is small next to the weights themselves.
+                        expected_change = expected_parameter.detach() - expected_start
+                        got_change = got_parameter.detach() - got_start
+                        scale = float(expected_change.abs().max())
+                        assert_matches(got_change, expected_change,
+                                       what=f"the change of parameter {name} made by update number {number}",
+                                       inputs=inputs, atol=1e-3 * scale + 1e-9, rtol=1e-3,
+                                       hint="each update is ONE optimizer step along the gradient of THIS batch's "
+                                            "loss (your dqn_loss, with the targets from `target`, or from `online` "
+                                            "when target is None: make sure its own test passes first). Gradients "
+                                            "add up in .grad until cleared: clear those of the previous update, "
+                                            "then backward, then step")
+                    if with_target and differing_entries(target.state_dict(), target_state):
+                        fail("update_step changed the target network", inputs=inputs,
+                             expected="the target network as it was", got="some of its weights moved",
+                             hint="only the online network learns; the target moves only when it is synced")
+
+
+def differing_entries(state: dict, before: dict) -> list[str]:
+    return [name for name in before if not torch.equal(state[name], before[name])]
 
 
 # ------------------------------------------------------------------------------------------------
-# 7.3 clip_reward
+# 7.3 clip_rewards
 # ------------------------------------------------------------------------------------------------
 
 def reward_cases():
@@ -239,7 +371,10 @@ def reward_cases():
         (np.array([0.5, -0.3, 1.5, -2.5, 1.0, -1.0]), "fractional rewards inside and outside [-1, 1]"),
         (np.array([0, 1, 4, 7], dtype=np.int64), "integer rewards (int64)"),
         (np.array([3.0, -3.0, 0.25], dtype=np.float32), "float32 rewards"),
+        (np.array([0.5, -0.25, 0.0], dtype=np.float32), "float32 rewards already inside [-1, 1]"),
+        (np.array([0.1, 0.7, -0.3]), "float64 rewards inside [-1, 1] that float32 cannot hold exactly"),
         (np.array([[1.0, 0.0, 7.0], [-4.0, 0.0, 0.5]]), "a (2, 3) array: one row per emulator, two steps"),
+        (np.zeros(16), "16 emulators, no points this step (the fast engine's batch)"),
     ]
     for _ in range(8):
         size = int(rng.integers(1, 40))
@@ -248,20 +383,26 @@ def reward_cases():
 
 
 @exercise("7.3", "Reward clipping")
-def test_clip_reward(ex):
+def test_clip_rewards(ex):
     for rewards, why in reward_cases():
         inputs = f"rewards {rewards.dtype} of shape {rewards.shape}: {why}"
+        oracle = np.minimum(np.maximum(rewards.astype(np.float32), -1.0), 1.0).astype(np.float32)
         expected = reference.clip_rewards(rewards.copy())
+        assert np.array_equal(expected, oracle) and expected.dtype == np.float32, inputs
         given = rewards.copy()
-        got = call(ex, "clip_reward", given, inputs=inputs)
-        assert_matches(got, expected, what="clip_reward", inputs=inputs, atol=0, rtol=0,
-                       hint="rewards above 1 become 1, below -1 become -1, the others stay as they are; return a "
-                            "float32 array of the same shape")
-        if not np.array_equal(given, rewards):
-            fail("clip_reward changed the rewards array it was given", inputs=inputs,
+        got = call(ex, "clip_rewards", given, inputs=inputs)
+        assert_matches(got, expected, what="clip_rewards", inputs=inputs, atol=0, rtol=0,
+                       hint="rewards above 1 become 1, below -1 become -1, the others stay as they are (converted to "
+                            "float32 first); return a float32 array of the same shape")
+        if not np.array_equal(given, rewards) or given.dtype != rewards.dtype:
+            fail("clip_rewards changed the rewards array it was given", inputs=inputs,
                  expected=f"the input left as it was: {rewards.tolist()}", got=f"{given.tolist()}",
                  hint="the unclipped game score is still needed (the episode's return, the evaluation): clip into "
                       "a new array")
+        if np.shares_memory(got, given):
+            fail("clip_rewards returned the array it was given (or a view of it), not a new array", inputs=inputs,
+                 expected="a new float32 array", got="an array sharing memory with `rewards`",
+                 hint="np.clip returns a new array unless told to write into its input (out=...)")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -296,7 +437,11 @@ def test_should_update(ex):
     for learning_starts, update_every, steps, why in schedule_cases():
         for step in steps:
             inputs = f"step={step}, learning_starts={learning_starts}, update_every={update_every} ({why})"
-            expected = reference.should_update(step, learning_starts, update_every)
+            # the updates follow the random phase: after steps learning_starts + k * update_every, k = 1, 2, ...
+            k, remainder = divmod(step - learning_starts, update_every)
+            oracle = k >= 1 and remainder == 0
+            expected = schedules.should_update(step, learning_starts, update_every)
+            assert expected == oracle, inputs
             got = call(ex, "should_update", step, learning_starts, update_every, inputs=inputs)
             assert_matches(got, expected, what="should_update", inputs=inputs,
                            hint="no update while step <= learning_starts (random play); after that one update every "

@@ -1,6 +1,7 @@
 """Grader for Chapter 9 (the deeper CNN): compares chapters/09_nature_network/exercises.py with
-dqn_tutorial.networks.NatureNetwork, and the arithmetic exercises with what PyTorch itself measures
-(the output length of a real convolution, the input pixels a unit's gradient reaches, torch's FLOP counter).
+dqn_tutorial.networks (build_nature_network, receptive_field, conv_macs), with the paper's layer list,
+and the arithmetic exercises with what PyTorch itself measures (the input pixels a unit's gradient
+reaches, torch's FLOP counter).
 
 Run it with `pytest -k ch09`; `pytest --impl=solutions -k ch09` grades the answers instead.
 """
@@ -12,9 +13,10 @@ import pytest
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from dqn_tutorial.atari import make_atari_env
-from dqn_tutorial.grading import assert_matches, assert_type, call, exercise, fail
-from dqn_tutorial.networks import NatureNetwork, count_parameters
+from dqn_tutorial import networks as reference
+from dqn_tutorial.networks import count_parameters
+from grading import assert_matches, call, exercise, real_breakout_stacks
+from network_grading import check_network, describe_layer
 
 SEED = 9
 
@@ -22,13 +24,6 @@ SEED = 9
 # ------------------------------------------------------------------------------------------------
 # References measured with PyTorch
 # ------------------------------------------------------------------------------------------------
-
-def measured_output_size(size: int, kernel: int, stride: int) -> int:
-    """The output length of a real (1-D, unpadded) convolution: the same rule as in 2-D, per side."""
-    convolution = torch.nn.Conv1d(1, 1, kernel, stride=stride, bias=False)
-    with torch.no_grad():
-        return int(convolution(torch.zeros(1, 1, size)).shape[-1])
-
 
 def measured_receptive_field(layers: list[tuple[int, int]]) -> int:
     """Back-propagate from the first unit of the last layer of a stack of all-ones convolutions and measure
@@ -57,103 +52,58 @@ def measured_conv_macs(in_channels: int, out_channels: int, kernel: int, out_siz
 
 
 # ------------------------------------------------------------------------------------------------
-# 9.1 conv_output_size
-# ------------------------------------------------------------------------------------------------
-
-@exercise("9.1", "Output size of a convolution")
-def test_conv_output_size(ex):
-    cases = [(84, 8, 4, "the first conv layer of both networks (84 -> ?)"),
-             (20, 4, 2, "the second conv layer (20 -> ?)"), (9, 3, 1, "the Nature network's third conv layer"),
-             (8, 8, 4, "size == kernel: one position"), (11, 8, 4, "the kernel fits once, with pixels left over"),
-             (12, 8, 4, "the kernel fits exactly twice"), (7, 1, 1, "a 1x1 kernel"), (10, 3, 3, "stride == kernel")]
-    rng = np.random.default_rng(SEED)
-    for _ in range(20):
-        kernel = int(rng.integers(1, 9))
-        cases.append((int(rng.integers(kernel, 100)), kernel, int(rng.integers(1, 5)), "random"))
-    for size, kernel, stride, why in cases:
-        inputs = f"size={size}, kernel={kernel}, stride={stride} ({why})"
-        expected = measured_output_size(size, kernel, stride)
-        got = call(ex, "conv_output_size", size, kernel, stride, inputs=inputs)
-        assert_matches(got, expected, what="conv_output_size", inputs=inputs,
-                       hint="count the positions where the whole kernel fits: the first one at 0, then every "
-                            "`stride` pixels; the answer is a whole number")
-
-
-# ------------------------------------------------------------------------------------------------
-# 9.2 build_nature_network
+# 9.1 build_nature_network
 # ------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def breakout_stacks():
-    """Eight real (4, 84, 84) uint8 frame stacks from a random Breakout game, as one tensor."""
-    env = make_atari_env("Breakout", seed=SEED)
-    rng = np.random.default_rng(SEED)
-    observation, _ = env.reset()
-    stacks = []
-    for step in range(80):
-        observation, _, terminated, truncated, _ = env.step(int(rng.integers(env.action_space.n)))
-        if step % 10 == 9:
-            stacks.append(np.array(observation))
-        if terminated or truncated:
-            observation, _ = env.reset()
-    env.close()
-    return torch.from_numpy(np.stack(stacks))
+    """Eight real (4, 84, 84) uint8 frame stacks from a random Breakout game, as one batch (8, 4, 84, 84)."""
+    return real_breakout_stacks(SEED, steps=80, every=10)
 
 
-def shapes(network: torch.nn.Module) -> list[tuple[int, ...]]:
-    return [tuple(p.shape) for p in network.parameters()]
+def paper_nature_layers(num_actions: int, history_length: int) -> tuple[list[str], list[str]]:
+    """Mnih et al. 2015, Methods ("Model architecture"), written out: the layers of `features` and of `head`."""
+    return ([f"Conv2d({history_length}, 32, kernel_size=8, stride=4)", "ReLU()",
+             "Conv2d(32, 64, kernel_size=4, stride=2)", "ReLU()",
+             "Conv2d(64, 64, kernel_size=3, stride=1)", "ReLU()", "Flatten()"],
+            [f"Linear({64 * 7 * 7}, 512)", "ReLU()", f"Linear(512, {num_actions})"])
 
 
-@exercise("9.2", "The Nature network")
+@exercise("9.1", "The Nature network")
 def test_build_nature_network(ex, breakout_stacks):
-    generator = torch.Generator().manual_seed(SEED)
-    random_stacks = torch.randint(0, 256, (32, 4, 84, 84), generator=generator, dtype=torch.uint8)
-    for num_actions in [4, 18, 6]:
-        inputs = f"num_actions={num_actions}"
+    cases = [(4, None, "Breakout's 4 actions, default history_length"), (18, 4, "the full set of 18 actions"),
+             (6, 2, "6 actions, a history of 2 frames")]
+    for num_actions, history_length, why in cases:
+        history = 4 if history_length is None else history_length
+        arguments = (num_actions,) if history_length is None else (num_actions, history_length)
+        inputs = f"num_actions={num_actions}" + ("" if history_length is None else f", history_length={history_length}")
+        inputs += f" ({why})"
         torch.manual_seed(SEED + num_actions)
-        reference = NatureNetwork(num_actions)
-        network = call(ex, "build_nature_network", num_actions, inputs=inputs)
-        assert_type(network, torch.nn.Module, what="build_nature_network", inputs=inputs,
-                    hint="return the network (a torch.nn.Module, e.g. an nn.Sequential)")
-
-        expected_shapes, got_shapes = shapes(reference), shapes(network)
-        if got_shapes != expected_shapes:
-            layout = lambda items: "\n".join(f"{i}: {s}" for i, s in enumerate(items)) or "(no parameters)"  # noqa: E731
-            fail("build_nature_network: the layers' weights and biases do not have the Nature network's shapes",
-                 inputs=inputs, expected=f"{len(expected_shapes)} tensors:\n{layout(expected_shapes)}",
-                 got=f"{len(got_shapes)} tensors:\n{layout(got_shapes)}",
-                 hint="three conv layers (32 8x8 stride 4, 64 4x4 stride 2, 64 3x3 stride 1), then fully connected "
-                      "layers of 512 and num_actions units, each with a bias, created in that order; the first fully "
-                      "connected layer takes 64 x 7 x 7 inputs")
-        expected_count = count_parameters(reference)
-        assert_matches(count_parameters(network), expected_count, what="the number of trainable parameters",
-                       inputs=inputs, hint="1,686,180 for 4 actions; every parameter must be trainable")
-
-        with torch.no_grad():
-            for mine, theirs in zip(network.parameters(), reference.parameters()):
-                mine.copy_(theirs)
-        for batch, description in [(breakout_stacks, "8 real Breakout stacks, uint8 (8, 4, 84, 84)"),
-                                   (breakout_stacks[:1], "one real Breakout stack, uint8 (1, 4, 84, 84)"),
-                                   (random_stacks, "32 random uint8 stacks (32, 4, 84, 84)")]:
-            case = f"{inputs}, the reference's weights copied in, {description}"
-            with torch.no_grad():
-                expected = reference(batch.clone())
-                got = call(network, "forward", batch.clone(), inputs=case)
-            assert_matches(got, expected, what="the network's Q-values", inputs=case, atol=1e-5, rtol=1e-5,
-                           hint="with the same weights the outputs must be equal: check the /255 scaling at the "
-                                "input, a ReLU after every hidden layer and none after the last one")
+        reference_network = reference.build_nature_network(num_actions, history_length=history)
+        paper = paper_nature_layers(num_actions, history)
+        layers = tuple([describe_layer(layer) for layer in part]
+                       for part in (reference_network.features, reference_network.head))
+        assert layers == paper, "the reference is not the paper's network"
+        assert count_parameters(reference_network) == (
+            (32 * history * 64 + 32) + (64 * 32 * 16 + 64) + (64 * 64 * 9 + 64) + (3136 * 512 + 512)
+            + (512 * num_actions + num_actions)), "the reference's parameter count disagrees with the paper's layers"
+        check_network(ex, "build_nature_network", arguments, inputs, reference_network, SEED + num_actions,
+                      np.ascontiguousarray(breakout_stacks[:, :history]), strides=[4, 2, 1],
+                      scale_hint="the network's first part, scale, is ScaleFrames() (already imported at the top of "
+                                 "exercises.py from Chapter 4's reference): pixels / 255 as float32")
 
 
 # ------------------------------------------------------------------------------------------------
-# 9.3 receptive_field
+# 9.2 receptive_field
 # ------------------------------------------------------------------------------------------------
 
-@exercise("9.3", "Receptive field of a conv stack")
+@exercise("9.2", "Receptive field of a conv stack")
 def test_receptive_field(ex):
     cases = [([], "no layer: one pixel sees itself"), ([(8, 4)], "the first conv layer of both networks"),
              ([(8, 4), (4, 2)], "the 2013 network's conv layers"),
              ([(8, 4), (4, 2), (3, 1)], "the Nature network's conv layers"),
-             ([(3, 1), (3, 1), (3, 1)], "three 3x3 layers of stride 1"), ([(2, 2), (2, 2), (2, 2)], "three 2x2 stride 2"),
+             ([(3, 1), (3, 1), (3, 1)], "three 3x3 layers of stride 1"),
+             ([(2, 2), (2, 2), (2, 2)], "three 2x2 stride 2"),
              ([(1, 1)], "a 1x1 kernel"), ([(4, 2), (3, 1), (8, 4)], "the strides do not come first")]
     rng = np.random.default_rng(SEED)
     for _ in range(15):
@@ -162,6 +112,7 @@ def test_receptive_field(ex):
     for layers, why in cases:
         inputs = f"layers={layers} ({why})"
         expected = measured_receptive_field(layers)
+        assert reference.receptive_field(list(layers)) == expected, f"the reference disagrees with torch: {inputs}"
         got = call(ex, "receptive_field", list(layers), inputs=inputs)
         assert_matches(got, expected, what="receptive_field", inputs=inputs,
                        hint="a kernel of size k widens the field by k - 1 units of the layer below, and one unit of "
@@ -169,10 +120,10 @@ def test_receptive_field(ex):
 
 
 # ------------------------------------------------------------------------------------------------
-# 9.4 conv_macs
+# 9.3 conv_macs
 # ------------------------------------------------------------------------------------------------
 
-@exercise("9.4", "Multiply-accumulates of a conv layer")
+@exercise("9.3", "Multiply-accumulates of a conv layer")
 def test_conv_macs(ex):
     cases = [(4, 32, 8, 20, "the Nature network's first conv layer"), (32, 64, 4, 9, "its second conv layer"),
              (64, 64, 3, 7, "its third conv layer"), (4, 16, 8, 20, "the 2013 network's first conv layer"),
@@ -185,6 +136,8 @@ def test_conv_macs(ex):
     for in_channels, out_channels, kernel, out_size, why in cases:
         inputs = f"in_channels={in_channels}, out_channels={out_channels}, kernel={kernel}, out_size={out_size} ({why})"
         expected = measured_conv_macs(in_channels, out_channels, kernel, out_size)
+        assert reference.conv_macs(in_channels, out_channels, kernel, out_size) == expected, \
+            f"the reference disagrees with torch's FLOP counter: {inputs}"
         got = call(ex, "conv_macs", in_channels, out_channels, kernel, out_size, inputs=inputs)
         assert_matches(got, expected, what="conv_macs", inputs=inputs,
                        hint="one multiply-accumulate per weight of a filter (in_channels x kernel x kernel), for every "

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from dqn_tutorial import frame_skipping as reference
-from dqn_tutorial.grading import assert_matches, call, exercise, fail
+from grading import assert_matches, call, exercise, fail
 
 gym.register_envs(ale_py)
 
@@ -73,7 +73,9 @@ def test_max_of_last_two(ex, frame_pairs):
         cases.append((rng.integers(0, 256, size=shape, dtype=np.uint8), rng.integers(0, 256, size=shape, dtype=np.uint8),
                       f"two random uint8 frames of shape {shape}"))
     for frame_a, frame_b, inputs in cases:
-        expected = reference.max_of_last_two([frame_a.copy(), frame_b.copy()])
+        expected = reference.max_of_last_two(frame_a.copy(), frame_b.copy())
+        # the grader's own setup: the reference is the pixelwise maximum, written out here
+        assert np.array_equal(expected, np.where(frame_a >= frame_b, frame_a, frame_b)), "grader setup: reference max"
         before_a, before_b = frame_a.copy(), frame_b.copy()
         got = call(ex, "max_of_last_two", frame_a, frame_b, inputs=inputs)
         assert_matches(got, expected, what="max_of_last_two", inputs=inputs,
@@ -90,7 +92,7 @@ def test_max_of_last_two(ex, frame_pairs):
 # ------------------------------------------------------------------------------------------------
 
 class Spy(gym.Wrapper):
-    """Counts the emulator frames stepped, notes a step made after the game ended, and records lives."""
+    """Counts the emulator frames stepped, notes a step made after the game ended, and records each frame."""
 
     def __init__(self, env: gym.Env):
         super().__init__(env)
@@ -98,6 +100,8 @@ class Spy(gym.Wrapper):
         self.stepped_after_end = False
         self.ended = False
         self.lives: list[int] = []
+        self.rewards: list[float] = []
+        self.screens: list[np.ndarray] = []
 
     def reset(self, **kwargs):
         self.ended = False
@@ -110,6 +114,8 @@ class Spy(gym.Wrapper):
         self.frames += 1
         self.ended = bool(result[2] or result[3])
         self.lives.append(result[4]["lives"])
+        self.rewards.append(float(result[1]))
+        self.screens.append(result[0].copy())
         return result
 
 
@@ -117,33 +123,86 @@ class Spy(gym.Wrapper):
 SKIP_SCENARIOS = [
     ("Breakout", 4, 0, 1, 300, 108_000, "the Nature setting, played until the game is over (5 lives lost)"),
     ("Breakout", 7, 0, 2, 300, 108_000, "7 frames per step: lives lost and the game's end fall inside a skip"),
-    ("Breakout", 1, 3, 4, 150, 108_000, "skip 1: the max reaches back to the frame shown before the step"),
+    ("Breakout", 1, 3, 4, 150, 108_000, "skip 1: the first of the two frames is previous_frame"),
     ("SpaceInvaders", 3, 5, 6, 200, 108_000, "the 2013 paper's k = 3 for Space Invaders (its lasers flicker)"),
     ("SpaceInvaders", 4, 7, 8, 150, 108_000, "Space Invaders with k = 4"),
     ("Breakout", 4, 9, 10, 30, 50, "a 50-frame limit: the game is truncated on the 2nd frame of a skip"),
 ]
 
+RESULT = "((frame_before_last, last_frame), total_reward, terminated, truncated, life_lost, info)"
+ITEM_HINTS = {
+    "the frame before the last": "the first of the two frames is the second-to-last frame seen: the frame before the "
+                                 "last one of the skip, or `previous_frame` itself when only one frame was played "
+                                 "(skip == 1, or the game ended on the skip's first frame); take it from the "
+                                 "argument, not from the emulator's screen (a restored emulator does not restore it)",
+    "the last frame": "the second of the two frames is the frame returned by the last env.step of the skip",
+    "total reward": "add up the rewards of every frame of the skip (as floats), not only the last one",
+    "terminated": "terminated as reported by the frame that ended the skip, as a Python bool",
+    "truncated": "truncated as reported by the frame that ended the skip, as a Python bool",
+    "life_lost": "compare the lives counter on every frame with the frame before (the first with `lives`): a life "
+                 "lost on the 1st, 2nd or 3rd frame of a skip counts too, and a later frame must not reset the flag",
+}
+
+
+def check_skip_result(got, expected, learner_env, previous_frame, previous_copy, inputs):
+    """The learner's skip_step result against the reference's, item by item, with pointed messages."""
+    if not isinstance(got, tuple) or len(got) != 6:
+        fail("skip_step must return a tuple of 6 items", inputs=inputs, expected=RESULT,
+             got=f"{type(got).__name__} of {len(got) if isinstance(got, (tuple, list)) else '?'} items",
+             hint="return the last two frames as a pair (the wrapper takes their max, or keeps the last one for "
+                  "the 2013 agent), not their maximum")
+    last_two = got[0]
+    if not isinstance(last_two, (tuple, list)) or len(last_two) != 2:
+        fail("the first item of skip_step's result must be the pair (frame_before_last, last_frame)", inputs=inputs,
+             expected="a tuple of two uint8 frames", got=f"{type(last_two).__name__}",
+             hint="return the last two frames themselves, not their maximum: FrameSkip takes the max with your "
+                  "max_of_last_two (Nature), or keeps the last frame alone (2013)")
+    (expected_before, expected_last), *expected_rest = expected
+    swapped = [np.array_equal(np.asarray(a), b) for a, b in zip(last_two, (expected_last, expected_before))]
+    if all(swapped) and not np.array_equal(expected_before, expected_last):
+        fail("skip_step returned the two frames in the wrong order", inputs=inputs,
+             expected="(frame_before_last, last_frame)", got="(last_frame, frame_before_last)",
+             hint="the 2013 agent keeps the second frame of the pair alone: it must be the newest")
+    flat_got = [last_two[0], last_two[1], *got[1:5]]
+    flat_expected = [expected_before, expected_last, *expected_rest[:4]]
+    for (name, hint), got_item, expected_item in zip(ITEM_HINTS.items(), flat_got, flat_expected):
+        assert_matches(got_item, expected_item, what=f"{name} from skip_step", inputs=inputs, hint=hint,
+                       exact_type=name in ("terminated", "truncated", "life_lost", "total reward"))
+    info, expected_info = got[5], expected[5]
+    if not isinstance(info, dict):
+        fail("the last item of skip_step's result must be the info dict of the last frame", inputs=inputs,
+             expected="dict", got=type(info).__name__)
+    for key in ("lives", "episode_frame_number"):
+        assert_matches(info.get(key), expected_info[key], what=f'info["{key}"] from skip_step', inputs=inputs,
+                       hint="return the info dict that the last env.step of the skip returned")
+    if not np.array_equal(previous_frame, previous_copy):
+        fail("skip_step changed previous_frame", inputs=inputs,
+             hint="previous_frame still belongs to the caller: read it, never write into it")
+
 
 def play_scenario(ex, game, skip, reset_seed, action_seed, max_steps, max_frames, why):
-    """Plays the same actions with the reference FrameSkip and with skip_step; returns what was seen."""
-    ref_env = reference.FrameSkip(Spy(raw_game(game, max_frames=max_frames)), skip=skip, max_last_two=True)
-    ref_spy = ref_env.env
+    """Plays the same actions with reference.skip_step and the learner's, each on its own copy of the game."""
+    ref_env = Spy(raw_game(game, max_frames=max_frames))
     learner_env = Spy(raw_game(game, max_frames=max_frames))
-    _, info = ref_env.reset(seed=reset_seed)
-    lives_at_reset = info["lives"]
+    previous, info = ref_env.reset(seed=reset_seed)
+    lives = info["lives"]
     learner_env.reset(seed=reset_seed)
     actions = np.random.default_rng(action_seed).integers(0, ref_env.action_space.n, size=max_steps)
-    seen = {"life_lost_inside": False, "ended_inside": False, "reward": 0.0, "max_differs": False}
+    seen = {"life_lost_inside": False, "ended_inside": False, "reward": 0.0, "one_frame_step": False}
     for step, action in enumerate(actions):
-        frames_before = ref_spy.frames
-        expected = ref_env.step(int(action))
-        frames_stepped = ref_spy.frames - frames_before
-        observation, reward, terminated, truncated, info = expected
-        expected = (observation, float(reward), bool(terminated), bool(truncated), bool(info["life_lost"]))
+        frames_before = ref_env.frames
+        expected = reference.skip_step(ref_env, int(action), skip, previous.copy(), lives)
+        frames_stepped = ref_env.frames - frames_before
+        # the grader's own setup: the reference against the frame-by-frame record (an independent oracle)
+        record = ref_env.screens[frames_before:]
+        assert np.array_equal(expected[0][1], record[-1]), "grader setup: reference last frame"
+        assert np.array_equal(expected[0][0], record[-2] if len(record) > 1 else previous), "grader setup: frame before"
+        assert expected[1] == sum(ref_env.rewards[frames_before:]), "grader setup: reference reward"
         inputs = (f"{game}, skip={skip}, env reset with seed={reset_seed}, agent step {step} (action {int(action)}) "
                   f"after {frames_before} emulator frames; {why}")
+        previous_given = previous.copy()
         learner_frames_before = learner_env.frames
-        got = call(ex, "skip_step", learner_env, int(action), skip, inputs=inputs)
+        got = call(ex, "skip_step", learner_env, int(action), skip, previous_given, lives, inputs=inputs)
         if learner_env.stepped_after_end:
             fail("skip_step stepped the game after a frame said terminated or truncated", inputs=inputs,
                  hint="stop repeating the action as soon as a frame ends the game (break out of the loop)")
@@ -153,35 +212,48 @@ def play_scenario(ex, game, skip, reset_seed, action_seed, max_steps, max_frames
                  expected=f"{frames_stepped} frames (skip={skip}, fewer only if the game ended)",
                  got=f"{learner_frames} frames",
                  hint="repeat the action `skip` times, one env.step per emulator frame")
-        if not isinstance(got, tuple) or len(got) != 5:
-            fail("skip_step must return a tuple of 5 items", inputs=inputs,
-                 expected="(observation, total_reward, terminated, truncated, life_lost)", got=repr(type(got)))
-        names = ["observation", "total reward", "terminated", "truncated", "life_lost"]
-        hints = [
-            "the observation is the pixelwise max of the last two frames seen: the last two of the skip, or the "
-            "first frame of the skip and the screen shown before it when only one frame was played",
-            "add up the rewards of every frame of the skip, not only the last one",
-            "terminated as reported by the frame that ended the skip",
-            "truncated as reported by the frame that ended the skip",
-            "compare the lives counter on every frame with the frame before: a life lost on the 1st, 2nd or 3rd "
-            "frame of a skip counts too, and a later frame must not reset the flag",
-        ]
-        for name, hint, got_item, expected_item in zip(names, hints, got, expected):
-            assert_matches(got_item, expected_item, what=f"{name} from skip_step", inputs=inputs, hint=hint)
+        check_skip_result(got, expected, learner_env, previous_given, previous, inputs)
+        (_, last), reward, terminated, truncated, _, info = expected
         # what this scenario covered (checks of the grader's own setup, below)
-        lives_then = ref_spy.lives[frames_before - 1] if frames_before else lives_at_reset
-        skip_lives = ref_spy.lives[frames_before:]
-        drops = [i for i, (a, b) in enumerate(zip([lives_then] + skip_lives[:-1], skip_lives)) if b < a]
+        skip_lives = ref_env.lives[frames_before:]
+        drops = [i for i, (a, b) in enumerate(zip([lives] + skip_lives[:-1], skip_lives)) if b < a]
         seen["life_lost_inside"] |= any(i < len(skip_lives) - 1 for i in drops)
         seen["ended_inside"] |= (terminated or truncated) and frames_stepped < skip
-        seen["reward"] += float(reward)
-        seen["max_differs"] |= not np.array_equal(observation, learner_env.unwrapped.ale.getScreenGrayscale())
+        seen["one_frame_step"] |= frames_stepped == 1 and not np.array_equal(previous, last)
+        seen["reward"] += reward
+        previous, lives = last, info["lives"]
         if terminated or truncated:
             break
     return seen
 
 
-@exercise("10.2", "One agent step: action repeat with the two-frame max")
+def check_resumed_game(ex):
+    """A run resumed from a checkpoint: ALE restores the emulator's state but not its screen buffer."""
+    env = raw_game("Breakout")
+    frame, info = env.reset(seed=SEED)
+    rng = np.random.default_rng(SEED)
+    for _ in range(80):
+        frame, _, _, _, info = env.step(int(rng.integers(4)))
+    ale = env.unwrapped.ale
+    state = ale.cloneState(include_rng=True)        # the checkpoint
+    saved_frame, saved_lives = frame.copy(), info["lives"]
+    for skip in (1, 2):
+        ale.restoreState(state)
+        expected = reference.skip_step(env, 3, skip, saved_frame.copy(), saved_lives)
+        for _ in range(20):                          # the run went on after the checkpoint, then stopped
+            env.step(2)
+        ale.restoreState(state)                      # resumed: same game, but the screen shown is stale
+        assert not np.array_equal(ale.getScreenGrayscale(), saved_frame), "grader setup: the screen is stale"
+        inputs = (f"Breakout resumed from a saved emulator state (ale.restoreState), skip={skip}: previous_frame is "
+                  f"the frame shown when the state was saved, but the emulator's screen buffer still shows a later "
+                  f"frame (ALE does not restore it)")
+        given = saved_frame.copy()
+        got = call(ex, "skip_step", env, 3, skip, given, saved_lives, inputs=inputs)
+        check_skip_result(got, expected, env, given, saved_frame, inputs)
+    env.close()
+
+
+@exercise("10.2", "One agent step: action repeat over the emulator frames")
 def test_skip_step(ex):
     covered = {}
     for game, skip, reset_seed, action_seed, max_steps, max_frames, why in SKIP_SCENARIOS:
@@ -190,59 +262,4 @@ def test_skip_step(ex):
             covered[key] = covered.get(key, False) or bool(value)
     # the grader's own setup: the scenarios really contained the cases the hints talk about
     assert all(covered.values()), f"grader setup: scenarios did not cover {covered}"
-
-
-# ------------------------------------------------------------------------------------------------
-# 10.3 updates_due
-# ------------------------------------------------------------------------------------------------
-
-def reference_total(step, learning_starts, update_every):
-    """What training.py's loop amounts to: (step - learning_starts) // update_every updates, 0 before."""
-    return (step - learning_starts) // update_every if step > learning_starts else 0
-
-
-@exercise("10.3", "Update cadence: one SGD update per 4 agent steps")
-def test_updates_due(ex):
-    # single calls at the edges, with the Nature values (learning starts after 50,000 steps, update every 4)
-    edges = [(0, 0, "the first step"), (49_999, 0, "before learning starts"),
-             (50_000, 0, "step == learning_starts: nothing learned yet"),
-             (50_001, 0, "one step after learning starts"), (50_003, 0, "3 steps after learning starts"),
-             (50_004, 0, "4 steps after learning starts: the first update"),
-             (50_008, 1, "8 steps after learning starts, one update done"),
-             (50_008, 2, "updates_done already equal to the total"),
-             (50_008, 5, "updates_done ahead of the total"),
-             (50_100, 0, "100 steps after learning starts, none done yet"),
-             (10_050_000, 2_500_000, "the end of a 10M-step run (40M frames), all updates done"),
-             (10_050_000, 2_499_990, "the end of a 10M-step run, 10 updates missing")]
-    for step, done, why in edges:
-        inputs = f"step={step}, learning_starts=50000, update_every=4, updates_done={done} ({why})"
-        expected = reference.updates_due(step, 50_000, 4, done)
-        got = call(ex, "updates_due", step, 50_000, 4, done, inputs=inputs)
-        assert_matches(got, expected, what="updates_due", inputs=inputs,
-                       hint="after `step` agent steps the run should have made (step - learning_starts) // "
-                            "update_every updates in total (0 before learning starts); return what is missing, "
-                            "never a negative number")
-
-    # a training loop: call after every agent step (or every num_envs steps) and make the updates due
-    loops = [(1, 50_000, 4, "the Nature rung: 1 emulator, update every 4 steps"),
-             (1, 50_000, 1, "the 2013 rung: one update every agent step"),
-             (8, 50_000, 4, "8 emulators: the step count grows by 8 between calls"),
-             (3, 1_001, 4, "3 emulators, learning_starts not a multiple of update_every"),
-             (1, 1_002, 3, "update every 3 steps, learning_starts 1002"),
-             (5, 0, 4, "5 emulators, learning from the start"),
-             (16, 20_000, 4, "16 emulators")]
-    for num_envs, learning_starts, update_every, why in loops:
-        step, done = max(learning_starts - 5 * num_envs, 0), 0
-        done = reference.updates_due(step, learning_starts, update_every, 0)  # a consistent starting point
-        for _ in range(120):
-            step += num_envs
-            inputs = (f"a training loop ({why}): step={step}, learning_starts={learning_starts}, "
-                      f"update_every={update_every}, updates_done={done}")
-            expected = reference.updates_due(step, learning_starts, update_every, done)
-            got = call(ex, "updates_due", step, learning_starts, update_every, done, inputs=inputs)
-            assert_matches(got, expected, what="updates_due", inputs=inputs,
-                           hint="count totals, not calls: the loop may advance by several agent steps between two "
-                                "calls (several emulators), so more than one update can be due at once; counting "
-                                "starts at learning_starts")
-            done += expected
-        assert done == reference_total(step, learning_starts, update_every), "grader setup: reference cadence"
+    check_resumed_game(ex)

@@ -9,13 +9,13 @@ import torch
 import torch.nn.functional as F
 
 from dqn_tutorial import losses as reference
-from dqn_tutorial.grading import assert_matches, call, exercise, fail
+from grading import assert_matches, call, exercise, fail
 
 SEED = 11
 
 
 def td_error_cases(deltas=(1.0,)):
-    """(td_error, delta, description): edges first (zero, exactly +-delta, just inside and outside,
+    """(td_error, delta, description), `delta` the Huber threshold (kappa): edges first (zero, exactly +-delta, just inside and outside,
     huge errors, a batch of one, float64, a 2-D batch), then random batches of several scales."""
     generator = torch.Generator().manual_seed(SEED)
     cases = []
@@ -59,10 +59,13 @@ def check_loss(ex, name, reference_loss, with_delta, cases, hint_values, hint_gr
 
 @exercise("11.1", "Mean squared TD error (2013)")
 def test_mse_loss(ex):
+    # the grader's own setup: the reference is half of torch's mean squared error
+    for td_error, _, _ in td_error_cases():
+        torch.testing.assert_close(reference.mse_loss(td_error), 0.5 * F.mse_loss(torch.zeros_like(td_error), td_error))
     check_loss(ex, "mse_loss", reference.mse_loss, False, td_error_cases(),
-               hint_values="the loss is the MEAN over all elements of 0.5 * delta^2 (the 0.5 included), a scalar "
-                           "tensor of shape () in the dtype of td_error",
-               hint_grad="with 0.5 * delta^2 averaged over N elements, each Q(s, a) receives -delta / N")
+               hint_values="the loss is the MEAN over all elements of 0.5 * d^2 (the 0.5 included), d the TD error; "
+                           "a scalar tensor of shape () in the dtype of td_error",
+               hint_grad="with 0.5 * d^2 averaged over N elements, each Q(s, a) receives -d / N")
 
 
 @exercise("11.2", "Huber loss")
@@ -86,6 +89,8 @@ def test_clipped_error_gradient(ex):
         q = torch.zeros_like(td_error, requires_grad=True)
         (reference.huber_loss(td_error - q) * td_error.numel()).backward()
         expected = q.grad
+        # the grader's own setup: the reference's closed form equals autograd
+        torch.testing.assert_close(reference.clipped_error_gradient(td_error), expected, atol=1e-6, rtol=1e-5)
         got = call(ex, "clipped_error_gradient", td_error.clone(), inputs=inputs)
         assert_matches(got, expected, what="clipped_error_gradient", inputs=inputs, atol=1e-6, rtol=1e-5,
                        hint="dL/dQ for L = sum of huber(y - Q): the TD error clipped to [-1, 1], with the sign that "

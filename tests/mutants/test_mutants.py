@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from dqn_tutorial.errors import UserError
-from dqn_tutorial.grading import GRADER_FILE, MutantInfo, chapter_mutants, read_mutant
+from grading import GRADER_FILE, MutantInfo, chapter_mutants, read_mutant
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 MUTANTS = REPOSITORY / "tests" / "mutants"
@@ -149,7 +149,7 @@ def test_every_exercise_has_a_mutant():
 
 
 def test_single_mutant_option(tmp_path):
-    """`--impl=mutant:NN_chapter/NAME` (via DQN_TUTORIAL_IMPL and load_exercises) rejects a mutant too."""
+    """`--impl=mutant:NN_chapter/NAME` (the harness applies one mutant to the solutions) rejects it too."""
     if not MUTANT_FILES:
         pytest.skip("no mutants yet")
     mutant = read_mutant(MUTANT_FILES[0])

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import math
+import statistics
+
 import ale_py
 import gymnasium as gym
 import numpy as np
 import pytest
 from gymnasium.wrappers import AtariPreprocessing, FrameStackObservation
 
-from dqn_tutorial.atari import PAPER_RANDOM_BREAKOUT, ale_env_id, make_atari_env, random_agent_returns
+from dqn_tutorial.atari import (
+    PAPER_RANDOM_BREAKOUT,
+    ale_env_id,
+    lost_a_life,
+    make_atari_env,
+    play_random_game,
+    random_agent_returns,
+    summarize_scores,
+)
 from dqn_tutorial.errors import UserError
 from dqn_tutorial.preprocessing import resize_frame
 
@@ -171,3 +182,71 @@ def test_rewards_are_not_clipped():
     rng = np.random.default_rng(0)
     rewards = [env.step(int(rng.integers(env.action_space.n)))[1] for _ in range(150)]
     assert max(rewards) > 1
+
+
+def test_life_lost_is_reported_by_lost_a_life_on_every_emulator_frame(monkeypatch):
+    """FrameSkip's skip_step asks Chapter 1's lost_a_life on every emulator frame (through the module-global
+    name that `--impl` replaces), and its answer is the `life_lost` the training loop receives."""
+    import dqn_tutorial.frame_skipping as frame_skipping
+
+    answers = []
+
+    def spy(previous_info, info):
+        answer = lost_a_life(previous_info, info)
+        answers.append(answer)
+        return answer
+
+    monkeypatch.setattr(frame_skipping, "lost_a_life", spy)
+    env = make_atari_env(seed=0, noop_max=0, fire_reset=False)
+    env.reset()
+    reported = []
+    for _ in range(60):
+        before = len(answers)
+        _, _, terminated, truncated, info = env.step(1)  # FIRE: the ball is served, then lives are lost
+        assert len(answers) - before in range(1, 5)  # one question per emulator frame played
+        reported.append(info["life_lost"])
+        assert info["life_lost"] == any(answers[before:])
+        if terminated or truncated:
+            break
+    assert any(reported)
+
+
+def test_lost_a_life():
+    assert lost_a_life({"lives": 5}, {"lives": 4}) is True
+    assert lost_a_life({"lives": 1}, {"lives": 0}) is True
+    assert lost_a_life({"lives": 3}, {"lives": 3}) is False
+    assert lost_a_life({"lives": 0}, {"lives": 5}) is False  # a reset: a new game
+
+
+def test_random_agent_returns_plays_games_of_play_random_game(monkeypatch):
+    import dqn_tutorial.atari as atari
+
+    games = []
+
+    def spy(env, rng):
+        games.append(atari_play(env, rng))
+        return games[-1]
+
+    atari_play = atari.play_random_game
+    monkeypatch.setattr(atari, "play_random_game", spy)
+    env = make_atari_env(max_episode_frames=2_000)
+    returns = random_agent_returns(env, episodes=2, seed=5)
+    assert returns == [score for score, _ in games] and len(games) == 2
+
+
+def test_play_random_game_counts_agent_steps_and_real_points():
+    env = make_atari_env(max_episode_frames=4_000, seed=1)
+    score, steps = play_random_game(env, np.random.default_rng(1))
+    assert isinstance(score, float) and isinstance(steps, int)
+    assert 0 < steps <= 4_000 // 4 + 1 and score == int(score) >= 0
+
+
+def test_summarize_scores_is_the_sample_statistics():
+    scores = [0, 2, 5, 1, 1, 9]
+    mean, std, standard_error = summarize_scores(scores)
+    assert mean == pytest.approx(statistics.fmean(scores))
+    assert std == pytest.approx(statistics.stdev(scores))  # divides by n - 1
+    assert standard_error == pytest.approx(statistics.stdev(scores) / math.sqrt(len(scores)))
+    assert summarize_scores([3.0, 3.0]) == (3.0, 0.0, 0.0)
+    with pytest.raises(UserError):
+        summarize_scores([7.0])  # one game has no spread

@@ -49,16 +49,16 @@ def trainer_for(config, run_dir: Path):
 
 
 def signal_at(trainer, step: int, *numbers: int) -> None:
-    """Send this process the signals once the trainer has taken `step` agent steps (in the loop's learn)."""
-    learn = trainer.learn
+    """Send this process the signals once the trainer has taken `step` agent steps (after that agent step)."""
+    play_step = trainer.play_step
 
-    def learn_then_signal():
-        learn()
+    def play_then_signal(*args, **kwargs):
+        play_step(*args, **kwargs)
         if trainer.step == step:
             for number in numbers:
                 os.kill(os.getpid(), number)
 
-    trainer.learn = learn_then_signal
+    trainer.play_step = play_then_signal
 
 
 @pytest.fixture

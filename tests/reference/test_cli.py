@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import json
+import re
+import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
 import torch
 
+from dqn_tutorial.config import Config
+
 
 def run_cli(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dqn_tutorial", *args], capture_output=True, text=True, timeout=timeout)
+    command = [sys.executable, "-m", "dqn_tutorial", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +110,100 @@ def test_corrupt_checkpoint_is_a_clear_error(tmp_path):
 def test_cuda_without_gpu_is_a_clear_error(tmp_path):
     _assert_clear_error(run_cli("train", "--device", "cuda", "--run-dir", str(tmp_path / "r")), "no CUDA GPU")
     assert not (tmp_path / "r").exists()  # nothing was created before the error
+
+
+# --- `train --help`: one line per config field, with its unit and the papers' value (issue 12) ---
+
+def _subparser(name: str) -> argparse.ArgumentParser:
+    from dqn_tutorial.cli import build_parser
+    commands = next(action for action in build_parser()._actions if isinstance(action, argparse._SubParsersAction))
+    return commands.choices[name]
+
+
+def test_every_config_flag_of_train_has_one_line_of_help():
+    train = _subparser("train")
+    field_names = {field.name for field in dataclasses.fields(Config)}
+    exposed = {action.dest: action for action in train._actions if action.dest in field_names}
+    assert exposed.keys() == field_names, "a config field has no flag on `train`"
+    for action in exposed.values():
+        text = (action.help or "").strip()
+        assert text, f"{action.option_strings[0]} has no help text: add one to config.FIELD_HELP"
+        assert "\n" not in text, f"{action.option_strings[0]}: help is one line"
+        # every line says where the value comes from: a paper, or this project's own choice
+        assert re.search(r"Nature|2013|papers|ours", text), f"{action.option_strings[0]}: the papers' value, or 'ours'"
+    shown = " ".join(train.format_help().split())  # argparse wraps lines to the terminal
+    assert "--target-sync-every N agent steps between target-network copies (Nature: 10,000" in shown
+    assert "--replay-capacity N transitions (agent steps) kept" in shown
+
+
+# --- --impl: train with the learner's functions (dqn_tutorial.taught) ---
+
+@pytest.fixture
+def fake_taught(monkeypatch):
+    """dqn_tutorial.taught.use_implementation, recorded instead of run (a stand-in module if it is missing)."""
+    try:
+        import dqn_tutorial.taught as taught
+    except ModuleNotFoundError:
+        taught = types.ModuleType("dqn_tutorial.taught")
+        monkeypatch.setitem(sys.modules, "dqn_tutorial.taught", taught)
+    calls = []
+
+    def use_implementation(which: str) -> list[str]:
+        calls.append(("use_implementation", which))
+        return [f"6.2 epsilon_greedy: {which} (stand-in)", "5.3 stack_slots: not done yet, the reference's runs"]
+
+    monkeypatch.setattr(taught, "use_implementation", use_implementation, raising=False)
+    return calls
+
+
+@pytest.fixture
+def fake_training(monkeypatch, fake_taught):
+    import dqn_tutorial.training as training
+
+    def train(config, run_dir, progress=True):
+        fake_taught.append(("train", config.env_id))
+        return {"total_steps": config.total_steps}
+
+    def resume(run_dir, total_steps=None, progress=True, device=None):
+        fake_taught.append(("resume", str(run_dir)))
+        return {"total_steps": total_steps}
+
+    monkeypatch.setattr(training, "train", train)
+    monkeypatch.setattr(training, "resume", resume)
+    return fake_taught
+
+
+@pytest.mark.parametrize("which", ["chapters", "solutions"])
+def test_train_impl_installs_the_functions_first_and_says_so(which, fake_training, tmp_path, capsys):
+    from dqn_tutorial.cli import main
+    run_dir = str(tmp_path / "run")
+    assert main(["train", "--preset", "cartpole", "--run-dir", run_dir, "--impl", which, "--no-progress"]) == 0
+    assert fake_training == [("use_implementation", which), ("train", "CartPole-v1")]
+    out = capsys.readouterr().out.splitlines()
+    assert f"6.2 epsilon_greedy: {which} (stand-in)" in out[1] and "5.3 stack_slots: not done yet" in out[2]
+    assert json.loads(out[-1])["total_steps"] == 30_000  # the summary stays the last line
+
+
+def test_train_reference_is_the_default_and_installs_nothing(fake_training, tmp_path, capsys):
+    from dqn_tutorial.cli import main
+    assert main(["train", "--preset", "cartpole", "--run-dir", str(tmp_path / "run"), "--no-progress"]) == 0
+    assert fake_training == [("train", "CartPole-v1")]
+    assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_resume_takes_impl(fake_training, tmp_path):
+    from dqn_tutorial.cli import main
+    assert main(["resume", "--run-dir", str(tmp_path), "--impl", "chapters", "--no-progress"]) == 0
+    assert fake_training == [("use_implementation", "chapters"), ("resume", str(tmp_path))]
+
+
+def test_unknown_impl_is_one_clear_line():
+    _assert_clear_error(run_cli("train", "--impl", "mine"), "invalid choice")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="no make")
+def test_make_train_passes_impl():
+    repository = Path(__file__).resolve().parents[2]
+    dry = subprocess.run(["make", "-n", "train", "IMPL=chapters"], cwd=repository, capture_output=True, text=True)
+    assert dry.returncode == 0, dry.stderr
+    assert "--impl chapters" in dry.stdout

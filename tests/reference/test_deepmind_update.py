@@ -21,6 +21,7 @@ import pytest
 import torch
 
 from dqn_tutorial.config import get_preset
+from dqn_tutorial.losses import LOSSES
 from dqn_tutorial.training import Trainer
 from dqn_tutorial.update import batch_to_tensors, update_step
 
@@ -34,9 +35,8 @@ def agent_and_batches(tmp_path_factory):
     config = get_preset("nature2015").replace(replay_capacity=2_000, learning_starts=0, device="cpu", seed=3)
     trainer = Trainer(config, tmp_path_factory.mktemp("run"), progress=False)
     trainer.start_games()
-    trainer.episode_returns = np.zeros(config.num_envs)
     for _ in range(600):
-        trainer.play_step(epsilon=1.0)
+        trainer.play_step(learning=False)  # random play (epsilon 1 at step 0), no updates
     batches = [batch_to_tensors(trainer.memory.sample(BATCH), "cpu") for _ in range(UPDATES)]
     assert sum(float(b.rewards.abs().sum()) for b in batches) > 0, "the minibatches should hold some rewards"
     return trainer, batches
@@ -91,7 +91,7 @@ def test_rmsprop_update_takes_deepmind_steps(agent_and_batches, loss, clip_delta
 
     optimizer = make_optimizer("rmsprop", online.parameters(), LEARNING_RATE, BATCH)
     for batch in batches:
-        update_step(online, target, optimizer, batch, GAMMA, loss)
+        update_step(online, target, optimizer, batch, GAMMA, LOSSES[loss])
 
     names = [name for name, _ in online.named_parameters()]
     for name, before, ours, theirs in zip(names, start, online.parameters(), expected):

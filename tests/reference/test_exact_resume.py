@@ -60,14 +60,14 @@ def interrupt_at(config, run_dir: Path, step: int) -> None:
     """Run until `step` agent steps are taken, then Ctrl-C (a SIGINT to this process, as in a terminal)."""
     run_dir.mkdir(parents=True)
     trainer = make_trainer(config, run_dir, progress=False)
-    learn = trainer.learn
+    play_step = trainer.play_step
 
-    def learn_then_interrupt():
-        learn()
+    def play_then_interrupt(*args, **kwargs):
+        play_step(*args, **kwargs)
         if trainer.step == step:
             os.kill(os.getpid(), signal.SIGINT)
 
-    trainer.learn = learn_then_interrupt
+    trainer.play_step = play_then_interrupt
     with pytest.raises(UserError, match=f"interrupted \\(SIGINT\\) at step {step}"):
         trainer.run()
 

@@ -1,43 +1,74 @@
-"""The actor's fast path (no forward pass for exploring rows) picks exactly what epsilon_greedy picks."""
+"""The actor's two functions: epsilon_greedy draws from its generator in a fixed order, q_values runs the
+network once, without a graph, and hands back float32 numpy on the CPU."""
 
 import numpy as np
+import pytest
 import torch
 
-from dqn_tutorial.exploration import epsilon_greedy, greedy_q_values, linear_epsilon, select_actions
-from dqn_tutorial.networks import MLPNetwork
+from dqn_tutorial.exploration import epsilon_greedy, q_values
+from dqn_tutorial.networks import DQN2013Network, MLPNetwork
 
 
 class CountingNetwork(MLPNetwork):
     def __init__(self):
         super().__init__(3, 4)
-        self.rows_seen = 0
+        self.calls, self.grad_enabled = 0, []
 
     def forward(self, x):
-        self.rows_seen += x.shape[0]
+        self.calls += 1
+        self.grad_enabled.append(torch.is_grad_enabled())
         return super().forward(x)
 
 
-def test_select_actions_equals_epsilon_greedy_with_the_same_rng():
+def test_epsilon_greedy_draws_actions_then_coins_whatever_epsilon():
+    q = np.random.default_rng(0).normal(size=(256, 3)).astype(np.float32)
+    for epsilon in [0.0, 0.05, 0.5, 1.0]:
+        rng = np.random.default_rng(5)
+        actions = epsilon_greedy(q, epsilon, rng)
+        mirror = np.random.default_rng(5)
+        random_actions, coins = mirror.integers(3, size=256), mirror.random(256)
+        np.testing.assert_array_equal(actions, np.where(coins < epsilon, random_actions, q.argmax(axis=1)))
+        assert actions.dtype == np.int64
+        assert rng.bit_generator.state == mirror.bit_generator.state  # the same draws, so later ones agree too
+
+
+def test_epsilon_greedy_ignores_q_values_at_epsilon_one():
+    q = np.random.default_rng(1).normal(size=(64, 4)).astype(np.float32)
+    with_values = epsilon_greedy(q, 1.0, np.random.default_rng(2))
+    with_zeros = epsilon_greedy(np.zeros_like(q), 1.0, np.random.default_rng(2))
+    np.testing.assert_array_equal(with_values, with_zeros)
+
+
+def test_q_values_one_forward_without_graph_as_float32_numpy():
     torch.manual_seed(0)
     network = CountingNetwork()
-    observations = np.random.default_rng(1).normal(size=(256, 1, 4)).astype(np.float32)
-    for epsilon in [0.0, 0.05, 0.5, 0.99, 1.0]:
-        fast = select_actions(network, observations, epsilon, np.random.default_rng(5))
-        rng = np.random.default_rng(5)
-        plain = rng.integers(3, size=256) if epsilon >= 1 else epsilon_greedy(greedy_q_values(network, observations), epsilon, rng)
-        np.testing.assert_array_equal(fast, plain)
+    observations = np.random.default_rng(1).normal(size=(10, 4)).astype(np.float32)
+    values = q_values(network, observations)
+    assert isinstance(values, np.ndarray) and values.dtype == np.float32 and values.shape == (10, 3)
+    assert network.calls == 1 and network.grad_enabled == [False]
+    with torch.no_grad():
+        np.testing.assert_array_equal(values, network(torch.from_numpy(observations)).numpy())
+    np.testing.assert_array_equal(q_values(network, torch.from_numpy(observations)), values)  # tensors too
 
 
-def test_exploring_rows_skip_the_forward_pass():
-    network = CountingNetwork()
-    observations = np.zeros((1000, 1, 4), np.float32)
-    select_actions(network, observations, 0.9, np.random.default_rng(0))
-    assert 50 < network.rows_seen < 150  # about 10% of the rows are greedy
-    network.rows_seen = 0
-    select_actions(network, observations, 1.0, np.random.default_rng(0))
-    assert network.rows_seen == 0
+def test_q_values_of_uint8_stacks_scaled_by_the_network():
+    torch.manual_seed(0)
+    network = DQN2013Network(num_actions=4)
+    stacks = np.random.default_rng(0).integers(0, 256, size=(3, 4, 84, 84), dtype=np.uint8)
+    before = stacks.copy()
+    values = q_values(network, stacks)
+    assert values.shape == (3, 4) and values.dtype == np.float32
+    np.testing.assert_array_equal(stacks, before)
 
 
-def test_linear_epsilon_endpoints():
-    assert linear_epsilon(0) == 1.0 and linear_epsilon(1_000_000) == 0.1 and linear_epsilon(5_000_000) == 0.1
-    assert abs(linear_epsilon(250_000) - 0.775) < 1e-12
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a GPU")
+def test_q_values_on_the_network_device():
+    torch.manual_seed(0)
+    network = DQN2013Network(num_actions=4)
+    stacks = np.random.default_rng(0).integers(0, 256, size=(5, 4, 84, 84), dtype=np.uint8)
+    on_cpu = q_values(network, stacks)
+    network.cuda()
+    for observations in (stacks, torch.from_numpy(stacks).cuda()):
+        on_gpu = q_values(network, observations)
+        assert isinstance(on_gpu, np.ndarray) and on_gpu.dtype == np.float32
+        np.testing.assert_allclose(on_gpu, on_cpu, rtol=1e-4, atol=1e-5)

@@ -1,4 +1,8 @@
-"""FrameSkip checked against a second copy of Breakout stepped one emulator frame at a time."""
+"""FrameSkip checked against a second copy of Breakout stepped one emulator frame at a time.
+
+FrameSkip is Chapter 10's two exercises put together (skip_step, then max_of_last_two); the last tests
+check that it calls them through the module, so that `--impl` runs the learner's versions.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
+from dqn_tutorial import frame_skipping
 from dqn_tutorial.errors import UserError
-from dqn_tutorial.frame_skipping import FrameSkip, max_of_last_two
+from dqn_tutorial.frame_skipping import FrameSkip, max_of_last_two, skip_step
 
 gym.register_envs(ale_py)
 
@@ -116,15 +121,57 @@ def test_max_of_last_two_on_real_frames():
     raw = raw_breakout()
     raw.reset(seed=0)
     frames = [raw.step(FIRE)[0] for _ in range(40)]
-    merged = max_of_last_two(frames)
-    np.testing.assert_array_equal(merged, np.maximum(frames[-2], frames[-1]))
-    assert (merged >= frames[-1]).all() and (merged >= frames[-2]).all()
+    before = [frame.copy() for frame in frames[-2:]]
+    merged = max_of_last_two(frames[-2], frames[-1])
+    np.testing.assert_array_equal(merged, np.where(frames[-2] >= frames[-1], frames[-2], frames[-1]))
+    assert merged.dtype == np.uint8 and merged is not frames[-1] and merged is not frames[-2]
     assert not np.array_equal(merged, frames[-1])  # the ball shows in both places
-    only = max_of_last_two(frames[:1])
-    np.testing.assert_array_equal(only, frames[0])
-    assert only is not frames[0]
-    with pytest.raises(UserError):
-        max_of_last_two([])
+    for frame, copy in zip(frames[-2:], before):
+        np.testing.assert_array_equal(frame, copy)  # the inputs are left alone
+
+
+def test_skip_step_uses_the_frame_it_is_given():
+    """A resumed run: ALE restores the emulator's state but not its screen, so the frame before the step is
+    an argument (FrameSkip keeps it, and saves it in its wrapper state)."""
+    raw = raw_breakout()
+    frame, info = raw.reset(seed=0)
+    for _ in range(60):
+        frame, _, _, _, info = raw.step(FIRE)
+    ale = raw.unwrapped.ale
+    state = ale.cloneState(include_rng=True)
+    for _ in range(20):
+        raw.step(3)
+    ale.restoreState(state)
+    assert not np.array_equal(ale.getScreenGrayscale(), frame)  # the screen is stale after a restore
+    given = frame.copy()
+    (before_last, last), reward, terminated, truncated, life_lost, last_info = skip_step(raw, 0, 1, given, info["lives"])
+    assert before_last is given
+    np.testing.assert_array_equal(given, frame)
+    np.testing.assert_array_equal(last, ale.getScreenGrayscale())
+    assert last_info["episode_frame_number"] == info["episode_frame_number"] + 1
+    assert (type(reward), type(terminated), type(truncated), type(life_lost)) == (float, bool, bool, bool)
+
+
+def test_frame_skip_calls_the_taught_functions(monkeypatch):
+    """FrameSkip.step looks skip_step and max_of_last_two up in its module, so replacing them there (what
+    `--impl` does with the learner's functions) changes what the wrapper runs."""
+    calls = []
+
+    def spy(name, function):
+        def wrapped(*args, **kwargs):
+            calls.append(name)
+            return function(*args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(frame_skipping, "skip_step", spy("skip_step", skip_step))
+    monkeypatch.setattr(frame_skipping, "max_of_last_two", spy("max_of_last_two", max_of_last_two))
+    nature, old = FrameSkip(raw_breakout(), skip=4), FrameSkip(raw_breakout(), skip=4, max_last_two=False)
+    nature.reset(seed=0)
+    old.reset(seed=0)
+    nature.step(FIRE)
+    assert calls == ["skip_step", "max_of_last_two"]
+    old.step(FIRE)
+    assert calls == ["skip_step", "max_of_last_two", "skip_step"]  # the 2013 agent keeps the last frame
 
 
 @pytest.mark.parametrize("skip", [0, -4, 2.5, True])

@@ -17,6 +17,8 @@ from dqn_tutorial.preprocessing import (
     FrameStack,
     NoopReset,
     Resize84,
+    push_frame,
+    reset_stack,
     resize_frame,
     to_grayscale,
 )
@@ -138,3 +140,99 @@ def test_history_length_is_configurable():
     env = make_atari_env(history_length=2, seed=0)
     obs, _ = env.reset()
     assert obs.shape == (2, 84, 84)
+
+
+def test_to_grayscale_equals_ale_grayscale_and_commutes_with_the_two_frame_max():
+    """Why the agent takes ALE's grayscale screen instead of calling to_grayscale (Chapter 2).
+
+    On real screens of two games, to_grayscale(RGB) is ALE's grayscale pixel for pixel, and the gray of
+    the maximum of two consecutive RGB frames (DeepMind's order: alewrap pools RGB frames, Scale.lua
+    then takes Y) equals the maximum of their grays (our order: FrameSkip pools ALE's gray frames).
+    """
+    for game in ("Breakout", "SpaceInvaders"):
+        env = gym.make(f"ALE/{game}-v5", obs_type="rgb", frameskip=1, repeat_action_probability=0.0)
+        previous, _ = env.reset(seed=0)
+        previous_gray = env.unwrapped.ale.getScreenGrayscale()
+        rng = np.random.default_rng(0)
+        for _ in range(400):
+            rgb, _, terminated, truncated, _ = env.step(int(rng.integers(env.action_space.n)))
+            gray = env.unwrapped.ale.getScreenGrayscale()
+            np.testing.assert_array_equal(to_grayscale(rgb), gray)
+            np.testing.assert_array_equal(to_grayscale(np.maximum(previous, rgb)), np.maximum(previous_gray, gray))
+            previous, previous_gray = rgb, gray
+            if terminated or truncated:
+                previous, _ = env.reset()
+                previous_gray = env.unwrapped.ale.getScreenGrayscale()
+        env.close()
+
+
+def test_resize_frame_takes_any_size():
+    frame = np.arange(210 * 160, dtype=np.int64).reshape(210, 160).astype(np.uint8)
+    assert resize_frame(frame, 110, 84).shape == (110, 84)  # the 2013 paper's first step
+    np.testing.assert_array_equal(resize_frame(frame), resize_frame(frame, 84, 84))
+    expected = cv2.resize(frame, (60, 84), interpolation=cv2.INTER_AREA)  # cv2 takes (width, height)
+    np.testing.assert_array_equal(resize_frame(frame, 84, 60), expected)
+
+
+def test_push_frame_and_reset_stack():
+    frames = [np.full((3, 5), value, np.uint8) for value in range(6)]
+    stack = reset_stack(frames[0], 4)
+    assert stack.shape == (4, 3, 5) and stack.dtype == np.uint8 and not np.shares_memory(stack, frames[0])
+    for frame in frames[1:]:
+        before = stack.copy()
+        new = push_frame(stack, frame)
+        np.testing.assert_array_equal(stack, before)  # the old stack is left as it was
+        stack = new
+    np.testing.assert_array_equal(stack, np.stack(frames[-4:]))  # oldest first
+    with pytest.raises(UserError):
+        push_frame(stack, np.zeros((3, 5), np.float32))  # a frame of another dtype
+    with pytest.raises(UserError):
+        reset_stack(frames[0], 0)
+
+
+def test_the_wrappers_call_the_taught_functions(monkeypatch):
+    """Resize84 calls resize_frame and FrameStack calls reset_stack and push_frame, through module-global
+    names, so `--impl` (which replaces those names) reaches them."""
+    import dqn_tutorial.preprocessing as preprocessing
+
+    calls = {"resize_frame": 0, "reset_stack": 0, "push_frame": 0}
+    for name in calls:
+        original = getattr(preprocessing, name)
+
+        def counting(*args, _original=original, _name=name, **kwargs):
+            calls[_name] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(preprocessing, name, counting)
+    env = make_atari_env(seed=0, noop_max=0)
+    calls.update(resize_frame=0, reset_stack=0, push_frame=0)
+    env.reset()
+    for _ in range(5):
+        env.step(0)
+    assert calls["reset_stack"] == 1 and calls["push_frame"] == 5
+    assert calls["resize_frame"] == 1 + 5  # the reset's frame (after FireReset's FIRE), then one per step
+
+
+def test_frame_stack_state_round_trip_continues_the_same_stacks():
+    env = make_atari_env(seed=3)
+    env.reset()
+    for _ in range(6):
+        env.step(2)
+    stack_wrapper = env
+    while not isinstance(stack_wrapper, FrameStack):
+        stack_wrapper = stack_wrapper.env
+    state = stack_wrapper.get_wrapper_state()
+    assert len(state["frames"]) == 4 and all(frame.shape == (84, 84) for frame in state["frames"])
+    expected = np.stack(state["frames"])
+    stack_wrapper.stack[:] = 0  # spoil it, then restore
+    stack_wrapper.set_wrapper_state(state)
+    np.testing.assert_array_equal(stack_wrapper.stack, expected)
+    observation, *_ = env.step(3)
+    np.testing.assert_array_equal(observation[:3], expected[1:])
+    observation[:] = 0  # a caller writing into an observation does not change the next stack
+    following, *_ = env.step(3)
+    assert following[2].any()
+    empty = FrameStack(Resize84(FrameSkip(raw_breakout())), history_length=4)
+    assert empty.get_wrapper_state() == {"frames": []}
+    empty.set_wrapper_state({"frames": []})
+    assert empty.stack is None

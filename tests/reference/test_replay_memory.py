@@ -1,4 +1,4 @@
-"""Tests of dqn_tutorial.replay_memory.ReplayMemory.
+"""Tests of dqn_tutorial.replay_memory: ReplayMemory and the functions of Chapter 5 it is built on.
 
 Every frame written encodes its agent step (and environment) in its pixels, so a sampled stack can be
 decoded back into the exact steps it was built from and compared with a plain-Python model of the
@@ -14,6 +14,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from dqn_tutorial import replay_memory
 from dqn_tutorial.errors import UserError
 from dqn_tutorial.replay_memory import Batch, ReplayMemory
 
@@ -365,3 +366,90 @@ def test_bad_calls_raise_user_error():
         two.add(make_frame(0), 0, 0.0, False, False)
     with pytest.raises(UserError, match=r"action must have shape \(2,\)"):
         two.add(np.stack([make_frame(0)] * 2), [0, 1, 2], [0.0, 0.0], [False] * 2, [False] * 2)
+
+
+# ---------------------------------------------------------------------- built on Chapter 5's functions
+def test_the_memory_runs_the_functions_chapter_5_teaches(monkeypatch):
+    """add -> add_transition per stream, sample -> is_valid_sample and stack_slots, bytes_needed ->
+    memory_bytes, all looked up as module globals (where `train --impl` puts the learner's)."""
+    calls = Counter()
+    for name in ("memory_bytes", "add_transition", "stack_slots", "is_valid_sample"):
+        original = getattr(replay_memory, name)
+
+        def spy(*args, _original=original, _name=name, **kwargs):
+            calls[_name] += 1
+            return _original(*args, **kwargs)
+        monkeypatch.setattr(replay_memory, name, spy)
+    assert ReplayMemory.bytes_needed(10) == 10 * 7063 and calls["memory_bytes"] == 1
+    memory, refs = fill(30, 4, random_flags(40, 3, 1), num_envs=3)
+    assert calls["add_transition"] == 40 * 3
+    check_batch(memory.sample(32), refs, 4, 40, 10)
+    assert calls["stack_slots"] == 2 * 32 and calls["is_valid_sample"] >= 32
+
+
+def test_each_stream_is_a_storage_dict_of_views_into_the_memory():
+    memory, _ = fill(30, 4, random_flags(25, 3, 2), num_envs=3)
+    layout = replay_memory.empty_storage(10, SHAPE, np.uint8)
+    for env, stream in enumerate(memory._streams):
+        assert set(stream) == set(layout)
+        for name, array in layout.items():
+            if isinstance(array, np.ndarray):  # same dtypes and per-slot shapes as the exercise's storage
+                assert stream[name].dtype == array.dtype and stream[name].shape == array.shape, name
+                assert np.shares_memory(stream[name], getattr(memory, f"_{name}")), name
+        np.testing.assert_array_equal(stream["frames"][(memory._cursor - 1) % 10], make_frame(24, env))
+    assert memory._end_before_oldest.tolist() == [bool(memory.state_dict()["end_before_oldest"][e]) for e in range(3)]
+
+
+def test_empty_storage_memory_bytes_and_the_memory_agree_on_every_byte():
+    for capacity, shape, dtype in [(1, (84, 84), np.uint8), (1000, (84, 84), np.uint8), (50, (4,), np.float32),
+                                   (7, (210, 160), np.uint8)]:
+        storage = replay_memory.empty_storage(capacity, shape, dtype)
+        allocated = sum(a.nbytes for a in storage.values() if isinstance(a, np.ndarray))
+        assert replay_memory.memory_bytes(capacity, shape, dtype) == allocated
+        assert ReplayMemory.bytes_needed(capacity * 2, shape, dtype) == 2 * allocated
+        assert allocated == capacity * (int(np.prod(shape)) * np.dtype(dtype).itemsize
+                                        + replay_memory._EXTRA_BYTES_PER_TRANSITION)
+    assert isinstance(replay_memory.memory_bytes(1_000_000), int)
+
+
+def test_the_taught_functions_on_a_game_over_and_a_wrap():
+    # capacity 6, game over at step 2, 9 steps: slots hold steps 6, 7, 8, 3, 4, 5; cursor 3 (step 3 oldest).
+    storage = replay_memory.empty_storage(6, (1,))
+    cursor, size = 0, 0
+    for t in range(9):
+        cursor, size = replay_memory.add_transition(storage, cursor, size, np.array([t]), t % 4, 1.0, t == 2, t == 2)
+        assert (cursor, size) == ((t + 1) % 6, min(t + 1, 6))
+    assert storage["end_before_oldest"] is True  # slot 3 held step 2, the game over, before step 3 came
+    assert storage["frames"][:, 0].tolist() == [6, 7, 8, 3, 4, 5]
+    stacks = {t: replay_memory.stack_slots(storage, t % 6, cursor, size).tolist() for t in range(3, 9)}
+    steps = {t: [storage["frames"][s, 0] for s in slots] for t, slots in stacks.items()}
+    assert steps == {3: [3, 3, 3, 3], 4: [3, 3, 3, 4], 5: [3, 3, 4, 5], 6: [3, 4, 5, 6], 7: [4, 5, 6, 7],
+                     8: [5, 6, 7, 8]}
+    valid = [replay_memory.is_valid_sample(storage, t % 6, cursor, size) for t in range(3, 9)]
+    assert valid == [True, True, True, True, True, False]  # the newest, step 8, is not
+    storage["end_before_oldest"] = False  # had step 2 not ended the game, steps 3..5 would lack history
+    assert [replay_memory.is_valid_sample(storage, t % 6, cursor, size) for t in range(3, 9)] == \
+        [False, False, False, True, True, False]
+
+
+def test_seeds_draw_the_same_transitions_as_before_the_memory_was_built_on_the_exercises():
+    """Figures from the vectorised implementation this memory replaced (now DeviceReplayMemory's)."""
+    expected = {
+        1: ([10, 1, 18, 20, 20, 23, 18, 10, 4, 19], [0] * 10, [7, 1, 18, 18, 18, 20, 18, 7, 4, 18],
+            [11, 1, 18, 18, 18, 21, 18, 11, 4, 18]),
+        2: ([0, 1, 1, 2, 0, 11, 5, 1, 0, 5], [1, 1, 1, 1, 1, 0, 0, 0, 1, 0], [9, 1, 1, 1, 9, 8, 4, 1, 9, 4],
+            [1, 1, 1, 1, 1, 9, 4, 1, 1, 4]),
+    }
+    for num_envs, (slots, envs, first_of_obs, first_of_next) in expected.items():
+        memory = ReplayMemory(24, frame_shape=(2,), history_length=4, num_envs=num_envs, seed=11)
+        for t in range(31):
+            terminal, end = t % 7 == 3, t % 7 == 3 or t % 11 == 5  # game overs and truncations
+            frames = np.full((num_envs, 2), t, dtype=np.uint8)
+            if num_envs == 1:
+                memory.add(frames[0], t % 4, 0.0, terminal, end)
+            else:
+                memory.add(frames, np.full(num_envs, t % 4), np.zeros(num_envs), np.full(num_envs, terminal),
+                           np.full(num_envs, end))
+        frame_index, slot, env = memory.sample_indices(10)
+        assert slot.tolist() == slots and env.tolist() == envs
+        assert frame_index[0, :, 0].tolist() == first_of_obs and frame_index[1, :, 0].tolist() == first_of_next

@@ -18,9 +18,8 @@ def test_sampled_minibatches_are_the_transitions_the_emulator_produced(tmp_path)
     config = get_preset("nature2015").replace(replay_capacity=4_000, learning_starts=0, device="cpu", seed=5)
     trainer = Trainer(config, tmp_path, progress=False)
     trainer.start_games()
-    trainer.episode_returns = np.zeros(config.num_envs)
     seen = defaultdict(set)
-    step_envs = trainer.envs.step
+    step_envs = trainer.envs.envs.step  # the gymnasium vector env under the loop's Emulators
     record = {}
 
     def recording_step(actions):
@@ -37,9 +36,9 @@ def test_sampled_minibatches_are_the_transitions_the_emulator_produced(tmp_path)
         record["rewards"] = record.get("rewards", 0) + int(rewards[0] != 0)
         return after, rewards, terminated, truncated, infos
 
-    trainer.envs.step = recording_step
+    trainer.envs.envs.step = recording_step
     for _ in range(3_000):
-        trainer.play_step(epsilon=1.0)
+        trainer.play_step(learning=False)  # random play (epsilon 1 at step 0), no updates
     assert record["games"] >= 2 and record["lives"] >= 8 and record["rewards"] >= 10, record
 
     checked = terminal_count = 0

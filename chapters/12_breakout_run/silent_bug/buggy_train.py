@@ -1,4 +1,4 @@
-"""A complete DQN for CartPole-v1 in one file, with one silent bug (Chapter 12, Exercise 12.3).
+"""A complete DQN for CartPole-v1 in one file, with one silent bug (Chapter 12, Exercise 12.4).
 
 This script runs to the end without an error or a warning, the loss stays small, and yet the agent
 does not learn what it should. Exactly ONE function below is wrong. Find it with the tools of the

@@ -1,12 +1,12 @@
-"""dqn_update_step never clears the gradients: PyTorch adds each backward's gradients to .grad, so the
-second update follows the sum of the first two batches' gradients, the third the sum of three, and so on
-(the first update looks right, which is why this survives a one-step check)."""
+"""update_step never clears the gradients: PyTorch adds each backward's gradients to .grad, so the second
+update follows the sum of the first two batches' gradients, the third the sum of three, and so on (the
+first update looks right, which is why this survives a one-step check)."""
 
-CAUGHT_BY = ["test_dqn_update_step"]
+CAUGHT_BY = ["test_update_step"]
 
 
-def dqn_update_step(network, optimizer, batch, gamma):
-    loss = compute_dqn_loss(network, batch, gamma)
-    loss.backward()
+def update_step(online, target, optimizer, batch, gamma, loss):
+    value, q_taken = dqn_loss(online, online if target is None else target, batch, gamma, loss)
+    value.backward()
     optimizer.step()
-    return loss.item()
+    return value.detach(), q_taken.mean()

@@ -1,12 +1,12 @@
-"""dqn_update_step calls optimizer.step() before loss.backward(): each step uses the gradients of the
-previous batch (and the first step has none at all), so every update is one batch late."""
+"""update_step calls optimizer.step() before loss.backward(): each step uses the gradients of the previous
+batch (and the first step has none at all), so every update is one batch late."""
 
-CAUGHT_BY = ["test_dqn_update_step"]
+CAUGHT_BY = ["test_update_step"]
 
 
-def dqn_update_step(network, optimizer, batch, gamma):
-    loss = compute_dqn_loss(network, batch, gamma)
+def update_step(online, target, optimizer, batch, gamma, loss):
+    value, q_taken = dqn_loss(online, online if target is None else target, batch, gamma, loss)
     optimizer.step()
     optimizer.zero_grad()
-    loss.backward()
-    return loss.item()
+    value.backward()
+    return value.detach(), q_taken.mean()

@@ -5,13 +5,10 @@ its last action cost a life (life loss is a learning terminal in the Nature setu
 CAUGHT_BY = ["test_skip_step"]
 
 
-def skip_step(env, action, skip):
-    ale = env.unwrapped.ale
-    frames = [ale.getScreenGrayscale()]
-    lives = ale.lives()
+def skip_step(env, action, skip, previous_frame, lives):
+    frames = [previous_frame]
     total_reward = 0.0
     life_lost = False
-    terminated = truncated = False
     for _ in range(skip):
         frame, reward, terminated, truncated, info = env.step(action)
         frames.append(frame)
@@ -20,4 +17,4 @@ def skip_step(env, action, skip):
         lives = info["lives"]
         if terminated or truncated:
             break
-    return np.maximum(frames[-2], frames[-1]), total_reward, bool(terminated), bool(truncated), life_lost
+    return (frames[-2], frames[-1]), total_reward, bool(terminated), bool(truncated), life_lost, info

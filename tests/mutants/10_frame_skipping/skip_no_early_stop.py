@@ -4,10 +4,8 @@ ended game (undefined in gymnasium), and the frames it sees after the end are no
 CAUGHT_BY = ["test_skip_step"]
 
 
-def skip_step(env, action, skip):
-    ale = env.unwrapped.ale
-    frames = [ale.getScreenGrayscale()]
-    lives = ale.lives()
+def skip_step(env, action, skip, previous_frame, lives):
+    frames = [previous_frame]
     total_reward = 0.0
     life_lost = False
     ended = [False, False]
@@ -19,4 +17,4 @@ def skip_step(env, action, skip):
             life_lost = True
         lives = info["lives"]
         ended = [ended[0] or terminated, ended[1] or truncated]
-    return np.maximum(frames[-2], frames[-1]), total_reward, bool(ended[0]), bool(ended[1]), life_lost
+    return (frames[-2], frames[-1]), total_reward, bool(ended[0]), bool(ended[1]), life_lost, info

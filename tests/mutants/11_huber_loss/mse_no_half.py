@@ -1,5 +1,5 @@
 """mse_loss leaves out the factor 0.5 (torch's F.mse_loss convention): the loss and its gradient are
-twice the chapter's, so Q(s, a) receives -2 delta / N instead of -delta / N and the quadratic part of
+twice the chapter's, so Q(s, a) receives -2d / N instead of -d / N (d the TD error) and the quadratic part of
 the Huber loss no longer equals this loss near zero."""
 
 CAUGHT_BY = ["test_mse_loss"]
