@@ -34,7 +34,7 @@ help:
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "$(TORCH_SPEC)"
-	$(BIN)/python -m pip install -q -e ".[dev]" "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install -q -e ".[dev,ray]" "$(TORCH_SPEC)"
 	touch $(STAMP)
 
 setup: $(STAMP)

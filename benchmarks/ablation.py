@@ -65,7 +65,6 @@ from dqn_tutorial import training
 from dqn_tutorial.config import PRESET_LADDER, Config, get_preset
 from dqn_tutorial.errors import UserError
 from dqn_tutorial.metrics import read_csv
-from dqn_tutorial.networks import build_network
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 PRESET = "cartpole"
@@ -130,13 +129,13 @@ def run_one(config: Config, small_network: bool, run_dir: Path) -> dict:
     target network and optimizer are then made from it, as from any network) and notes the network, so
     its size can be reported. Nothing else of the trainer's insides is touched.
     """
-    built = []
+    built, original = [], training.build_network
 
     def build(name: str, num_actions: int, observation_shape: tuple[int, ...]) -> nn.Module:
         if small_network:
             network = ShallowMLP(num_actions, int(np.prod(observation_shape)))
         else:
-            network = build_network(name, num_actions, observation_shape)
+            network = original(name, num_actions, observation_shape)
         built.append(network)
         return network
 
@@ -145,7 +144,7 @@ def run_one(config: Config, small_network: bool, run_dir: Path) -> dict:
     try:
         summary = training.train(config, run_dir, progress=False)
     finally:
-        training.build_network = build_network
+        training.build_network = original
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     if not built:
         raise RuntimeError(
@@ -470,18 +469,12 @@ def main(argv: list[str] | None = None) -> int:
     command = " ".join(shlex.quote(a) for a in [Path(sys.executable).name, *sys.argv])
     parts = {} if args.fresh else {t["key"]: p for t in tasks if (p := load_finished(folder, t))}
     pending = [task for task in tasks if task["key"] not in parts]
-    print(
-        json.dumps(
-            {
-                "runs": len(tasks),
-                "kept_from_before": len(parts),
-                "to_run": len(pending),
-                "ray": args.ray,
-                "kept_in": str(folder),
-            }
-        ),
-        flush=True,
-    )
+    # Kept runs are matched on their config, not on the code: say when some ran another commit (--fresh).
+    commit = git_commit()
+    other_code = sorted(key for key, part in parts.items() if part["node"]["commit"] != commit)
+    header = {"runs": len(tasks), "kept_from_before": len(parts), "to_run": len(pending), "ray": args.ray}
+    header |= {"kept_in": str(folder), "kept_from_another_commit": other_code}
+    print(json.dumps(header), flush=True)
     errors = {}
 
     def finished(task: dict, result: dict) -> None:
@@ -543,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
     kept = len(tasks) - len(pending)
     provenance = {
         "command": command,
-        "commit": git_commit(),
+        "commit": commit,
         "machine": machine(),
         "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "total_wall_seconds": round(total_wall, 1),

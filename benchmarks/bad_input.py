@@ -33,18 +33,46 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # New runs that finish in seconds if a case is wrongly accepted (so the benchmark never trains for long).
-CARTPOLE = ("train", "--preset", "cartpole", "--total-steps", "300", "--learning-starts", "200",
-            "--eval-every", "100000", "--checkpoint-every", "100000", "--no-progress")
-BREAKOUT = ("train", "--preset", "nature2015", "--device", "cpu", "--total-steps", "300", "--learning-starts", "200",
-            "--replay-capacity", "1000", "--eval-every", "100000", "--checkpoint-every", "100000", "--no-progress")
+CARTPOLE = (
+    "train",
+    "--preset",
+    "cartpole",
+    "--total-steps",
+    "300",
+    "--learning-starts",
+    "200",
+    "--eval-every",
+    "100000",
+    "--checkpoint-every",
+    "100000",
+    "--no-progress",
+)
+BREAKOUT = (
+    "train",
+    "--preset",
+    "nature2015",
+    "--device",
+    "cpu",
+    "--total-steps",
+    "300",
+    "--learning-starts",
+    "200",
+    "--replay-capacity",
+    "1000",
+    "--eval-every",
+    "100000",
+    "--checkpoint-every",
+    "100000",
+    "--no-progress",
+)
 
 
 @dataclass(frozen=True)
 class Case:
     name: str
-    argv: tuple[str, ...]       # {scratch}, {run}, {file}, {readonly}, {not_a_run} are filled in
-    expect: str                 # the flag (or word) the one-line error must name
-    needs: frozenset[str] = field(default_factory=frozenset)   # "readonly", "no_pygame", "memory_check"
+    argv: tuple[str, ...]  # {scratch}, {run}, {file}, {readonly}, {not_a_run} are filled in
+    expect: str  # the flag (or word) the one-line error must name
+    needs: frozenset[str] = field(default_factory=frozenset)  # "readonly", "no_pygame", "memory_check"
 
 
 def _c(name: str, argv: tuple[str, ...], expect: str, *needs: str) -> Case:
@@ -80,7 +108,9 @@ CASES: list[Case] = [
     _c("replay-capacity-1e9", (*BREAKOUT, "--replay-capacity", "1e9"), "--replay-capacity", "memory_check"),
     _c("replay-capacity-negative", (*CARTPOLE, "--replay-capacity", "-5"), "--replay-capacity"),
     _c("replay-capacity-1e400", (*CARTPOLE, "--replay-capacity", "1e400"), "--replay-capacity"),
-    _c("replay-capacity-below-history", (*BREAKOUT, "--replay-capacity", "4", "--batch-size", "2"), "--replay-capacity"),
+    _c(
+        "replay-capacity-below-history", (*BREAKOUT, "--replay-capacity", "4", "--batch-size", "2"), "--replay-capacity"
+    ),
     _c("batch-size-0", (*CARTPOLE, "--batch-size", "0"), "--batch-size"),
     _c("batch-size-over-replay", (*BREAKOUT, "--batch-size", "5000"), "--batch-size"),
     _c("history-length-0", (*BREAKOUT, "--history-length", "0"), "--history-length"),
@@ -155,7 +185,11 @@ CASES: list[Case] = [
     # --- record ---
     _c("record-epsilon-2", ("record", "{run}", "--output", "{scratch}/g.gif", "--epsilon", "2"), "--epsilon"),
     _c("record-max-steps-0", ("record", "{run}", "--output", "{scratch}/g.gif", "--max-steps", "0"), "--max-steps"),
-    _c("record-max-steps-negative", ("record", "{run}", "--output", "{scratch}/g.gif", "--max-steps", "-1"), "--max-steps"),
+    _c(
+        "record-max-steps-negative",
+        ("record", "{run}", "--output", "{scratch}/g.gif", "--max-steps", "-1"),
+        "--max-steps",
+    ),
     _c("record-seed-negative", ("record", "{run}", "--output", "{scratch}/g.gif", "--seed", "-1"), "--seed"),
     _c("record-format-avi", ("record", "{run}", "--output", "{scratch}/g.avi"), "--output"),
     _c("record-no-extension", ("record", "{run}", "--output", "{scratch}/game"), "--output"),
@@ -173,6 +207,7 @@ CASES: list[Case] = [
 
 
 # ----- the shared files the cases point at -----
+
 
 def can_write_in(folder: Path) -> bool:
     """Tried for real: permission bits do not tell root's story, nor a read-only file system's."""
@@ -218,6 +253,7 @@ def missing_needs(case: Case, places: dict) -> str | None:
         return "no read-only folder on this machine"
     if "no_pygame" in case.needs:
         import importlib.util
+
         if importlib.util.find_spec("pygame") is not None:
             return "pygame is installed here, so CartPole can be recorded"
     return None
@@ -264,11 +300,18 @@ def judge(case: Case, code: int | None, stderr: str, wrote: list[str]) -> tuple[
 
 # ----- the benchmark: one process per case -----
 
+
 def run_subprocess(argv: list[str], cwd: Path, timeout: float) -> tuple[int | None, str]:
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     try:
-        result = subprocess.run([sys.executable, "-m", "dqn_tutorial", *argv], cwd=cwd, env=env,
-                                capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(
+            [sys.executable, "-m", "dqn_tutorial", *argv],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired as expired:
         stderr = expired.stderr.decode() if isinstance(expired.stderr, bytes) else (expired.stderr or "")
         return None, stderr + f"\n(timed out after {timeout:.0f} s)"
@@ -286,8 +329,14 @@ def run_case(case: Case, places: dict, base: Path, timeout: float) -> dict:
     wrote += [path for path in after if before.get(path) != after[path]]
     verdict, why = judge(case, code, stderr, wrote)
     shutil.rmtree(scratch, ignore_errors=True)
-    return {"case": case.name, "verdict": verdict, "why": why, "exit_status": code,
-            "stderr_tail": stderr.strip()[-300:], "seconds": round(time.perf_counter() - start, 2)}
+    return {
+        "case": case.name,
+        "verdict": verdict,
+        "why": why,
+        "exit_status": code,
+        "stderr_tail": stderr.strip()[-300:],
+        "seconds": round(time.perf_counter() - start, 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -311,9 +360,19 @@ def main(argv: list[str] | None = None) -> int:
         if result["verdict"] != "clear":
             print(json.dumps(result), flush=True)
     verdicts = [result["verdict"] for result in results]
-    print(json.dumps({"benchmark": "bad_input", "clear_errors": verdicts.count("clear"), "total": len(results),
-                      **{kind: verdicts.count(kind) for kind in ("traceback", "accepted", "unclear", "wrote")},
-                      "skipped": skipped, "seconds": round(sum(r["seconds"] for r in results), 1)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "benchmark": "bad_input",
+                "clear_errors": verdicts.count("clear"),
+                "total": len(results),
+                **{kind: verdicts.count(kind) for kind in ("traceback", "accepted", "unclear", "wrote")},
+                "skipped": skipped,
+                "seconds": round(sum(r["seconds"] for r in results), 1),
+            }
+        ),
+        flush=True,
+    )
     return 0
 
 

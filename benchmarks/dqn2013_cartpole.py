@@ -65,8 +65,20 @@ VARIANTS = {
     "old_scale": "2013 algorithm, the old scale (floor 0.01 on the mean loss: steps ~20x too small)",
     "target": "2013 algorithm + a target network (synced every 1,000 agent steps)",
 }
-CURVE_COLUMNS = ["variant", "seed", "step", "epsilon", "updates", "recent_return", "loss", "q_mean",
-                 "eval_mean", "eval_std", "bug_step_ratio_median", "bug_floor_dominated"]
+CURVE_COLUMNS = [
+    "variant",
+    "seed",
+    "step",
+    "epsilon",
+    "updates",
+    "recent_return",
+    "loss",
+    "q_mean",
+    "eval_mean",
+    "eval_std",
+    "bug_step_ratio_median",
+    "bug_floor_dominated",
+]
 
 
 def bug_step_ratio(optimizer: torch.optim.Optimizer, batch_size: int) -> tuple[float, float]:
@@ -77,19 +89,23 @@ def bug_step_ratio(optimizer: torch.optim.Optimizer, batch_size: int) -> tuple[f
     sqrt(n - g^2 + 0.01/B^2) / sqrt(n - g^2 + 0.01). Returns the median over all weights, and the
     fraction of weights where that ratio is below 0.5 (the constant 0.01 would dominate the divisor).
     """
-    tensors = [(state["square_avg"] - state["grad_avg"] ** 2).clamp_min(0).flatten()
-               for state in optimizer.state.values() if "square_avg" in state]
+    tensors = [
+        (state["square_avg"] - state["grad_avg"] ** 2).clamp_min(0).flatten()
+        for state in optimizer.state.values()
+        if "square_avg" in state
+    ]
     if not tensors:  # no update yet
         return float("nan"), float("nan")
     spreads = torch.cat(tensors)
-    ratio = torch.sqrt(spreads + 0.01 / batch_size ** 2) / torch.sqrt(spreads + 0.01)
+    ratio = torch.sqrt(spreads + 0.01 / batch_size**2) / torch.sqrt(spreads + 0.01)
     return float(ratio.median()), float((ratio < 0.5).float().mean())
 
 
 def dqn2013_config(learning_rate: float) -> Config:
     """The `cartpole` preset turned into the 2013 algorithm (only these five fields change)."""
-    return get_preset("cartpole").replace(target_network=False, loss="mse", optimizer="rmsprop", update_every=1,
-                                          learning_rate=learning_rate)
+    return get_preset("cartpole").replace(
+        target_network=False, loss="mse", optimizer="rmsprop", update_every=1, learning_rate=learning_rate
+    )
 
 
 def run_one(variant: str, config: Config, run_dir: Path) -> dict:
@@ -124,31 +140,47 @@ def run_one(variant: str, config: Config, run_dir: Path) -> dict:
     rows = []
     for step in sorted(set(evaluations) | set(metrics)):
         m, e = metrics.get(step), evaluations.get(step)
-        rows.append({"variant": variant, "seed": config.seed, "step": step,
-                     "epsilon": "" if m is None else m["epsilon"],
-                     "updates": "" if m is None else int(m["updates"]),
-                     "recent_return": "" if m is None else _round(m["recent_return"]),
-                     "loss": "" if m is None else _round(m["loss"]),
-                     "q_mean": "" if m is None else _round(m["q_mean"]),
-                     "eval_mean": "" if e is None else _round(e["mean"]),
-                     "eval_std": "" if e is None else _round(e["std"]),
-                     "bug_step_ratio_median": "" if step not in ratios else _round(ratios[step][0]),
-                     "bug_floor_dominated": "" if step not in ratios else _round(ratios[step][1])})
+        rows.append(
+            {
+                "variant": variant,
+                "seed": config.seed,
+                "step": step,
+                "epsilon": "" if m is None else m["epsilon"],
+                "updates": "" if m is None else int(m["updates"]),
+                "recent_return": "" if m is None else _round(m["recent_return"]),
+                "loss": "" if m is None else _round(m["loss"]),
+                "q_mean": "" if m is None else _round(m["q_mean"]),
+                "eval_mean": "" if e is None else _round(e["mean"]),
+                "eval_std": "" if e is None else _round(e["std"]),
+                "bug_step_ratio_median": "" if step not in ratios else _round(ratios[step][0]),
+                "bug_floor_dominated": "" if step not in ratios else _round(ratios[step][1]),
+            }
+        )
     means = [evaluations[s]["mean"] for s in sorted(evaluations)]
     solved = [s for s in sorted(evaluations) if evaluations[s]["mean"] >= 475]
     q_means = [metrics[s]["q_mean"] for s in sorted(metrics) if not math.isnan(metrics[s]["q_mean"])]
-    result = {"variant": variant, "seed": config.seed, "steps": summary["total_steps"], "updates": summary["updates"],
-              "rmsprop_floor": floor, "final_eval": means[-1] if means else None,
-              "best_eval": max(means) if means else None,
-              "mean_eval_second_half": _mean([evaluations[s]["mean"] for s in sorted(evaluations)
-                                              if s > config.total_steps / 2]),
-              "first_step_eval_at_least_475": solved[0] if solved else None,
-              "evaluations_at_least_475": len(solved), "evaluations": len(means),
-              "largest_q_mean": round(max(q_means), 1) if q_means else None,
-              "bug_step_ratio_median_first_eval_with_updates": next(
-                  (round(r[0], 3) for s, r in sorted(ratios.items()) if r[0] == r[0]), None),
-              "bug_step_ratio_median_last_eval": round(ratios[max(ratios)][0], 3) if ratios else None,
-              "wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1)}
+    result = {
+        "variant": variant,
+        "seed": config.seed,
+        "steps": summary["total_steps"],
+        "updates": summary["updates"],
+        "rmsprop_floor": floor,
+        "final_eval": means[-1] if means else None,
+        "best_eval": max(means) if means else None,
+        "mean_eval_second_half": _mean(
+            [evaluations[s]["mean"] for s in sorted(evaluations) if s > config.total_steps / 2]
+        ),
+        "first_step_eval_at_least_475": solved[0] if solved else None,
+        "evaluations_at_least_475": len(solved),
+        "evaluations": len(means),
+        "largest_q_mean": round(max(q_means), 1) if q_means else None,
+        "bug_step_ratio_median_first_eval_with_updates": next(
+            (round(r[0], 3) for s, r in sorted(ratios.items()) if r[0] == r[0]), None
+        ),
+        "bug_step_ratio_median_last_eval": round(ratios[max(ratios)][0], 3) if ratios else None,
+        "wall_seconds": round(wall, 1),
+        "cpu_seconds": round(cpu, 1),
+    }
     return {"rows": rows, "result": result}
 
 
@@ -163,10 +195,16 @@ def _mean(values: list[float]) -> float | None:
 def git_commit() -> str:
     """`git rev-parse --short HEAD`, marked when tracked files differed from it."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPOSITORY, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPOSITORY,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPOSITORY, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPOSITORY,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
     return commit + (" (with uncommitted changes)" if dirty else "")
@@ -175,13 +213,22 @@ def git_commit() -> str:
 def machine() -> dict:
     cpu = platform.processor() or platform.machine()
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
-    return {"cpu": cpu, "logical_cores": os.cpu_count(), "platform": platform.platform(),
-            "python": platform.python_version(), "torch": torch.__version__, "torch_threads": torch.get_num_threads(),
-            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS")}
+    return {
+        "cpu": cpu,
+        "logical_cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
+        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,8 +244,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--steps, --seeds, --eval-every and --lr must be positive")
 
     torch.set_num_threads(1)
-    base = dqn2013_config(args.lr).replace(total_steps=args.steps, eval_every=args.eval_every, device="cpu",
-                                           checkpoint_every=args.steps, num_threads=1)
+    base = dqn2013_config(args.lr).replace(
+        total_steps=args.steps, eval_every=args.eval_every, device="cpu", checkpoint_every=args.steps, num_threads=1
+    )
     commit = git_commit()  # the code as it was when the runs started
     started, cpu_started = time.perf_counter(), time.process_time()
     rows, results = [], []
@@ -222,25 +270,30 @@ def main(argv: list[str] | None = None) -> int:
     argv_used = sys.argv[1:] if argv is None else argv
     provenance = {
         "command": f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '')} "
-                   + " ".join(shlex.quote(a) for a in [python, "benchmarks/dqn2013_cartpole.py", *argv_used]),
-        "commit": commit, "machine": machine(),
+        + " ".join(shlex.quote(a) for a in [python, "benchmarks/dqn2013_cartpole.py", *argv_used]),
+        "commit": commit,
+        "machine": machine(),
         "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "total_wall_seconds": round(wall, 1), "total_cpu_seconds": round(cpu, 1),
+        "total_wall_seconds": round(wall, 1),
+        "total_cpu_seconds": round(cpu, 1),
         "timing_note": "runs one after the other on one PyTorch thread; on a shared machine the wall time can "
-                       "be several times the CPU time (the time this process itself ran)",
+        "be several times the CPU time (the time this process itself ran)",
         "units": "agent steps; CartPole has no action repeat, so 1 agent step = 1 environment step",
         "evaluation": f"greedy (epsilon {base.eval_epsilon}), {base.eval_episodes} games of at most "
-                      f"{base.eval_max_frames} steps, every {args.eval_every} agent steps",
+        f"{base.eval_max_frames} steps, every {args.eval_every} agent steps",
         "config": base.to_dict(),
-        "config_changes_from_cartpole_preset": {k: v for k, v in base.to_dict().items()
-                                                if get_preset("cartpole").to_dict()[k] != v and k != "seed"},
+        "config_changes_from_cartpole_preset": {
+            k: v for k, v in base.to_dict().items() if get_preset("cartpole").to_dict()[k] != v and k != "seed"
+        },
         "variants": {name: VARIANTS[name] for name in args.variants},
         "seeds": list(range(args.seeds)),
         "runs": results,
     }
     (args.out / "ch07_dqn2013_cartpole.json").write_text(json.dumps(provenance, indent=2) + "\n")
-    print(json.dumps({"total_wall_seconds": round(wall, 1), "total_cpu_seconds": round(cpu, 1),
-                      "out": str(args.out)}), flush=True)
+    print(
+        json.dumps({"total_wall_seconds": round(wall, 1), "total_cpu_seconds": round(cpu, 1), "out": str(args.out)}),
+        flush=True,
+    )
     return 0
 
 

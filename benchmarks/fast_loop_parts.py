@@ -24,8 +24,8 @@ import numpy as np
 import torch
 
 from dqn_tutorial.config import get_preset
-from dqn_tutorial.fast.replay_memory import DeviceReplayMemory
 from dqn_tutorial.fast.emulators import VectorAtari
+from dqn_tutorial.fast.replay_memory import DeviceReplayMemory
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -44,9 +44,21 @@ def main() -> None:
     parser.add_argument("--replay-capacity", type=int, default=200_000)
     args = parser.parse_args()
     n = args.num_envs
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPOSITORY, capture_output=True, text=True).stdout.strip()
-    print(json.dumps({"benchmark": "fast_loop_parts", "machine": platform.processor() or platform.machine(),
-                      "cpus": os.cpu_count(), "commit": commit, "num_envs": n, "torch_threads": torch.get_num_threads()}))
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPOSITORY, capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        json.dumps(
+            {
+                "benchmark": "fast_loop_parts",
+                "machine": platform.processor() or platform.machine(),
+                "cpus": os.cpu_count(),
+                "commit": commit,
+                "num_envs": n,
+                "torch_threads": torch.get_num_threads(),
+            }
+        )
+    )
 
     config = get_preset("nature2015")
     envs = VectorAtari(config, n, seed=0)
@@ -70,17 +82,22 @@ def main() -> None:
     envs.close()
 
     host = emulation + add + indices
-    print(json.dumps({
-        "emulation_us_per_iteration": round(emulation, 1),
-        "emulation_agent_steps_per_second": round(n / emulation * 1e6),
-        "replay_add_us_per_iteration": round(add, 1),
-        "updates_per_iteration": updates,
-        "sample_indices_us_per_iteration": round(indices, 1),
-        "host_us_per_iteration_without_network": round(host, 1),
-        "host_bound_agent_steps_per_second": round(n / host * 1e6),
-        "note": "the host also launches the GPU work (a few dozen microseconds per update with a CUDA graph) and "
+    print(
+        json.dumps(
+            {
+                "emulation_us_per_iteration": round(emulation, 1),
+                "emulation_agent_steps_per_second": round(n / emulation * 1e6),
+                "replay_add_us_per_iteration": round(add, 1),
+                "updates_per_iteration": updates,
+                "sample_indices_us_per_iteration": round(indices, 1),
+                "host_us_per_iteration_without_network": round(host, 1),
+                "host_bound_agent_steps_per_second": round(n / host * 1e6),
+                "note": "the host also launches the GPU work (a few dozen microseconds per update with a CUDA graph) "
+                "and "
                 "waits once per iteration for the greedy actions; those need a GPU to measure",
-    }))
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ limit, so that a failing step is recorded in the report and the next one still r
 The whole check is meant to finish in 9 minutes on one H100/H200 machine (16 cores): the first four
 steps should take about 3 minutes (an estimate: no GPU has run this yet; each has a time limit and
 they stop in time to leave step 5 its minimum), and training gets what is left, at most
---train-minutes (4), keeping a reserve for the evaluation. `--dry` runs every step for seconds on a CPU with tiny sizes (CI proves the
-command starts and the report is complete; its figures mean nothing). Prints JSON lines as it goes; the
+--train-minutes (4), keeping a reserve for the evaluation. `--dry` runs every step for seconds on a CPU
+with tiny sizes (CI proves the command starts and the report is complete; its figures mean nothing). Prints JSON lines as it goes; the
 report is rewritten after each step, so a stopped check leaves what it had.
 
     python benchmarks/gpu_check.py                    # on a GPU machine: runs/gpu-check/<time>/report.json
@@ -50,19 +50,35 @@ STEPS = ("tests", "emulators", "update", "loop", "breakout_10min")
 # The sizes of a real check and of a dry one. A dry check only proves that every step starts and
 # reports: tiny memory, a few hundred agent steps, the CPU.
 SIZES = {
-    "real": {"num_envs": 16, "replay_capacity": 1_000_000, "learning_starts": 50_000, "loop_steps": 150_000,
-             "update_fill": 50_000, "update_iterations": 500, "emulator_iterations": 1_000,
-             "loop_parts_capacity": 200_000, "eval_episodes": 30},
-    "dry": {"num_envs": 4, "replay_capacity": 2_000, "learning_starts": 200, "loop_steps": 200,
-            "update_fill": 1_000, "update_iterations": 8, "emulator_iterations": 20,
-            "loop_parts_capacity": 2_000, "eval_episodes": 30},
+    "real": {
+        "num_envs": 16,
+        "replay_capacity": 1_000_000,
+        "learning_starts": 50_000,
+        "loop_steps": 150_000,
+        "update_fill": 50_000,
+        "update_iterations": 500,
+        "emulator_iterations": 1_000,
+        "loop_parts_capacity": 200_000,
+        "eval_episodes": 30,
+    },
+    "dry": {
+        "num_envs": 4,
+        "replay_capacity": 2_000,
+        "learning_starts": 200,
+        "loop_steps": 200,
+        "update_fill": 1_000,
+        "update_iterations": 8,
+        "emulator_iterations": 20,
+        "loop_parts_capacity": 2_000,
+        "eval_episodes": 30,
+    },
 }
 # Seconds each step may take at most (real check); the training step gets what the budget leaves.
 STEP_LIMITS = {"tests": 120, "emulators": 90, "update": 120, "loop": 240}
-EVALUATION_RESERVE = 75   # seconds kept for the 30 evaluation games after training (start-up included)
-TRAINING_OVERHEAD = 45    # seconds of a training command that are not training: start-up, final checkpoint
-LAST_STEP_MINIMUM = 150   # the earlier steps stop in time to leave step 5 this much (30 s of training)
-LOOP_SECONDS = 50         # step 4 times about this long: its agent steps are set from steps 2 and 3's figures
+EVALUATION_RESERVE = 75  # seconds kept for the 30 evaluation games after training (start-up included)
+TRAINING_OVERHEAD = 45  # seconds of a training command that are not training: start-up, final checkpoint
+LAST_STEP_MINIMUM = 150  # the earlier steps stop in time to leave step 5 this much (30 s of training)
+LOOP_SECONDS = 50  # step 4 times about this long: its agent steps are set from steps 2 and 3's figures
 
 
 def training_minutes(seconds_left: float, cap_minutes: float, minimum_minutes: float = 0.5) -> float:
@@ -80,8 +96,10 @@ def loop_steps(context: dict) -> int:
     earlier = context["earlier"]
     emulators = earlier.get("emulators") or {}
     by_threads = emulators.get("emulator_agent_steps_per_second_by_threads") or {}
-    rates = [by_threads.get(str(emulators.get("fast_engine_default_threads"))),
-             (earlier.get("update") or {}).get("gpu_share_agent_steps_per_second")]
+    rates = [
+        by_threads.get(str(emulators.get("fast_engine_default_threads"))),
+        (earlier.get("update") or {}).get("gpu_share_agent_steps_per_second"),
+    ]
     rates = [rate for rate in rates if rate]
     if not rates:
         return cap
@@ -103,16 +121,25 @@ def part_machine(args) -> dict:
     import torch
 
     device = args.device
-    facts = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-             "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-             "torch": torch.__version__, "cuda_runtime": torch.version.cuda, "cuda_available": torch.cuda.is_available(),
-             "device": device, "gpu": None, "cudnn": None}
+    facts = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "torch": torch.__version__,
+        "cuda_runtime": torch.version.cuda,
+        "cuda_available": torch.cuda.is_available(),
+        "device": device,
+        "gpu": None,
+        "cudnn": None,
+    }
     if torch.cuda.is_available():
         facts["gpu"] = torch.cuda.get_device_name()
         facts["gpu_memory_gb"] = round(torch.cuda.get_device_properties(0).total_memory / 1e9, 1)
         facts["cudnn"] = torch.backends.cudnn.version()
     try:
         import ale_py
+
         facts["ale_py"] = ale_py.__version__
     except ImportError as error:
         facts["ale_py"] = f"missing: {error}"
@@ -127,8 +154,9 @@ def run_command(command: list[str], limit: float, log: Path, env: dict | None = 
     """
     start = time.perf_counter()
     with open(log, "w") as errors:
-        process = subprocess.Popen(command, cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=errors, text=True,
-                                   env=env, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=errors, text=True, env=env, start_new_session=True
+        )
         try:
             output, _ = process.communicate(timeout=max(limit, 1))
         except subprocess.TimeoutExpired:
@@ -173,20 +201,30 @@ def checked(command: list[str], limit: float, log: Path, env: dict | None = None
 
 # ----- the steps -----
 
+
 def step_tests(context: dict) -> dict:
     report = context["folder"] / "tests.xml"
     command = [sys.executable, "-m", "pytest", "tests/reference/test_fast_update.py", "-q", f"--junitxml={report}"]
     status, _, _ = run_command(command, context["limit"], context["folder"] / "tests.log", context["env"])
     if not report.exists():
-        raise RuntimeError(f"pytest exited with status {status} before writing its results; tests.log ends: "
-                           f"{(context['folder'] / 'tests.log').read_text()[-1500:]}")
+        raise RuntimeError(
+            f"pytest exited with status {status} before writing its results; tests.log ends: "
+            f"{(context['folder'] / 'tests.log').read_text()[-1500:]}"
+        )
     suite = ElementTree.parse(report).getroot()
     suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
     counts = {name: int(suite.get(name, 0)) for name in ("tests", "failures", "errors", "skipped")}
-    skipped_cuda = [case.get("name") for case in suite.iter("testcase")
-                    if case.find("skipped") is not None and "cuda" in case.get("name", "")]
-    figures = {**counts, "passed": counts["tests"] - counts["failures"] - counts["errors"] - counts["skipped"],
-               "cuda_tests_skipped": skipped_cuda, "command": shown(command)}
+    skipped_cuda = [
+        case.get("name")
+        for case in suite.iter("testcase")
+        if case.find("skipped") is not None and "cuda" in case.get("name", "")
+    ]
+    figures = {
+        **counts,
+        "passed": counts["tests"] - counts["failures"] - counts["errors"] - counts["skipped"],
+        "cuda_tests_skipped": skipped_cuda,
+        "command": shown(command),
+    }
     if status != 0 or counts["failures"] or counts["errors"]:
         raise StepFailed(f"{counts['failures']} failed, {counts['errors']} errors (see tests.log)", figures)
     if context["device"].startswith("cuda") and skipped_cuda:
@@ -196,32 +234,77 @@ def step_tests(context: dict) -> dict:
 
 def step_emulators(context: dict) -> dict:
     sizes = context["sizes"]
-    command = [sys.executable, "benchmarks/fast_loop_parts.py", "--num-envs", str(sizes["num_envs"]),
-               "--iterations", str(sizes["emulator_iterations"]), "--replay-capacity", str(sizes["loop_parts_capacity"])]
+    command = [
+        sys.executable,
+        "benchmarks/fast_loop_parts.py",
+        "--num-envs",
+        str(sizes["num_envs"]),
+        "--iterations",
+        str(sizes["emulator_iterations"]),
+        "--replay-capacity",
+        str(sizes["loop_parts_capacity"]),
+    ]
     lines = json_lines(checked(command, context["limit"] / 2, context["folder"] / "emulators.log", context["env"]))
     parts = lines[-1]
-    sweep_command = [sys.executable, SELF, "--part", "emulator-threads",
-                     "--num-envs", str(sizes["num_envs"]), "--iterations", str(sizes["emulator_iterations"])]
-    sweep = json_lines(checked(sweep_command, context["limit"] / 2, context["folder"] / "emulator_threads.log",
-                               context["env"]))[-1]
+    sweep_command = [
+        sys.executable,
+        SELF,
+        "--part",
+        "emulator-threads",
+        "--num-envs",
+        str(sizes["num_envs"]),
+        "--iterations",
+        str(sizes["emulator_iterations"]),
+    ]
+    sweep = json_lines(
+        checked(sweep_command, context["limit"] / 2, context["folder"] / "emulator_threads.log", context["env"])
+    )[-1]
     return {"loop_parts": parts, "loop_parts_command": shown(command), "threads_command": shown(sweep_command), **sweep}
 
 
 def step_update(context: dict) -> dict:
     sizes = context["sizes"]
-    command = [sys.executable, SELF, "--part", "update", "--device", context["device"],
-               "--num-envs", str(sizes["num_envs"]), "--replay-capacity", str(sizes["replay_capacity"]),
-               "--fill", str(sizes["update_fill"]), "--iterations", str(sizes["update_iterations"])]
+    command = [
+        sys.executable,
+        SELF,
+        "--part",
+        "update",
+        "--device",
+        context["device"],
+        "--num-envs",
+        str(sizes["num_envs"]),
+        "--replay-capacity",
+        str(sizes["replay_capacity"]),
+        "--fill",
+        str(sizes["update_fill"]),
+        "--iterations",
+        str(sizes["update_iterations"]),
+    ]
     return json_lines(checked(command, context["limit"], context["folder"] / "update.log", context["env"]))[-1]
 
 
 def step_loop(context: dict) -> dict:
     sizes = context["sizes"]
     steps = loop_steps(context)
-    command = [sys.executable, "benchmarks/throughput.py", "--engine", "fast", "--device", context["device"],
-               "--num-envs", str(sizes["num_envs"]), "--skip-sb3", "--repeats", "1",
-               "--replay-capacity", str(sizes["replay_capacity"]), "--learning-starts", str(sizes["learning_starts"]),
-               "--steps", str(steps)]
+    command = [
+        sys.executable,
+        "benchmarks/throughput.py",
+        "--engine",
+        "fast",
+        "--device",
+        context["device"],
+        "--num-envs",
+        str(sizes["num_envs"]),
+        "--skip-sb3",
+        "--repeats",
+        "1",
+        "--replay-capacity",
+        str(sizes["replay_capacity"]),
+        "--learning-starts",
+        str(sizes["learning_starts"]),
+        "--steps",
+        str(steps),
+    ]
     lines = json_lines(checked(command, context["limit"], context["folder"] / "loop.log", context["env"]))
     summary = next(line for line in lines if line.get("summary") == "ours")
     return {**summary, "throughput_command": shown(command), "timed_agent_steps": steps, "timed_frames": 4 * steps}
@@ -233,22 +316,62 @@ def step_breakout(context: dict) -> dict:
     seconds_left = context["deadline"] - time.perf_counter()
     if context["dry"]:
         minutes = training_minutes(seconds_left, 0.25, minimum_minutes=0.1)
-        extra = ["--num-envs", str(sizes["num_envs"]), "--replay-capacity", str(sizes["replay_capacity"]),
-                 "--learning-starts", str(sizes["learning_starts"]), "--total-steps", str(2 * sizes["learning_starts"]),
-                 "--eval-max-frames", "400", "--eval-every", str(10 ** 9), "--checkpoint-every", str(10 ** 9)]
+        extra = [
+            "--num-envs",
+            str(sizes["num_envs"]),
+            "--replay-capacity",
+            str(sizes["replay_capacity"]),
+            "--learning-starts",
+            str(sizes["learning_starts"]),
+            "--total-steps",
+            str(2 * sizes["learning_starts"]),
+            "--eval-max-frames",
+            "400",
+            "--eval-every",
+            str(10**9),
+            "--checkpoint-every",
+            str(10**9),
+        ]
     else:
         minutes = training_minutes(seconds_left, context["train_minutes"])
         extra = []
-    train = [sys.executable, "-m", "dqn_tutorial", "train", "--preset", "breakout_10min", "--device", context["device"],
-             "--run-dir", str(run_dir), "--no-progress", "--max-wall-minutes", str(minutes), *extra]
+    train = [
+        sys.executable,
+        "-m",
+        "dqn_tutorial",
+        "train",
+        "--preset",
+        "breakout_10min",
+        "--device",
+        context["device"],
+        "--run-dir",
+        str(run_dir),
+        "--no-progress",
+        "--max-wall-minutes",
+        str(minutes),
+        *extra,
+    ]
     start = time.perf_counter()
     checked(train, 60 * minutes + TRAINING_OVERHEAD + 60, folder / "breakout_train.log", context["env"])
     train_seconds = time.perf_counter() - start
     summary = json.loads((run_dir / "summary.json").read_text())
-    evaluations = (run_dir / "evaluations.csv").read_text().splitlines() if (run_dir / "evaluations.csv").exists() else []
+    evaluations = (
+        (run_dir / "evaluations.csv").read_text().splitlines() if (run_dir / "evaluations.csv").exists() else []
+    )
     output = run_dir / "final_evaluation.json"
-    evaluate = [sys.executable, "-m", "dqn_tutorial", "evaluate", str(run_dir), "--episodes", str(sizes["eval_episodes"]),
-                "--device", context["device"], "--output", str(output)]
+    evaluate = [
+        sys.executable,
+        "-m",
+        "dqn_tutorial",
+        "evaluate",
+        str(run_dir),
+        "--episodes",
+        str(sizes["eval_episodes"]),
+        "--device",
+        context["device"],
+        "--output",
+        str(output),
+    ]
     start = time.perf_counter()
     limit = max(context["deadline"] - time.perf_counter(), EVALUATION_RESERVE) if not context["dry"] else 120
     checked(evaluate, limit, folder / "breakout_evaluate.log", context["env"])
@@ -256,9 +379,12 @@ def step_breakout(context: dict) -> dict:
     return {
         "train_minutes_budget": minutes,
         "train_minutes_note": "set by gpu_check from the time left (the preset's own budget is 8 minutes)",
-        "train_command": shown(train), "train_wall_seconds": round(train_seconds, 1),
-        "summary": summary, "evaluations_during_training": evaluations,
-        "evaluate_command": shown(evaluate), "evaluate_wall_seconds": round(time.perf_counter() - start, 1),
+        "train_command": shown(train),
+        "train_wall_seconds": round(train_seconds, 1),
+        "summary": summary,
+        "evaluations_during_training": evaluations,
+        "evaluate_command": shown(evaluate),
+        "evaluate_wall_seconds": round(time.perf_counter() - start, 1),
         "final_evaluation": {key: final[key] for key in ("mean", "std", "episodes", "epsilon", "max_frames", "step")},
         "final_evaluation_returns": final["returns"],
     }
@@ -272,19 +398,25 @@ class StepFailed(Exception):
         self.figures = figures
 
 
-STEP_FUNCTIONS = {"tests": step_tests, "emulators": step_emulators, "update": step_update, "loop": step_loop,
-                  "breakout_10min": step_breakout}
+STEP_FUNCTIONS = {
+    "tests": step_tests,
+    "emulators": step_emulators,
+    "update": step_update,
+    "loop": step_loop,
+    "breakout_10min": step_breakout,
+}
 
 
 # ----- the parts run in their own processes (--part) -----
+
 
 def part_emulator_threads(args) -> dict:
     """Agent steps/s of `num_envs` emulators alone, for several numbers of C++ threads."""
     import numpy as np
 
-    from fast_loop_parts import per_call_microseconds  # benchmarks/ is this script's folder
     from dqn_tutorial.config import get_preset
     from dqn_tutorial.fast.emulators import VectorAtari, emulator_threads, usable_cores
+    from fast_loop_parts import per_call_microseconds  # benchmarks/ is this script's folder
 
     config = get_preset("nature2015")
     cores = usable_cores()
@@ -294,16 +426,20 @@ def part_emulator_threads(args) -> dict:
     for threads in counts:
         envs = VectorAtari(config, args.num_envs, seed=0, num_threads=threads)
         envs.reset()
-        actions = lambda: rng.integers(envs.num_actions, size=args.num_envs)  # noqa: E731
+        actions = lambda: rng.integers(envs.num_actions, size=args.num_envs)  # noqa: E731, B023 (used in this pass only)
         for _ in range(5):
             envs.step(actions())
         iterations = max(20, args.iterations * threads // args.num_envs)  # about the same time for each count
-        microseconds = per_call_microseconds(lambda: envs.step(actions()), iterations)
+        microseconds = per_call_microseconds(lambda: envs.step(actions()), iterations)  # noqa: B023
         envs.close()
         results[str(threads)] = round(args.num_envs / microseconds * 1e6)
     default = emulator_threads(0, args.num_envs)
-    return {"emulator_agent_steps_per_second_by_threads": results, "usable_cores": cores,
-            "fast_engine_default_threads": default, "num_envs": args.num_envs}
+    return {
+        "emulator_agent_steps_per_second_by_threads": results,
+        "usable_cores": cores,
+        "fast_engine_default_threads": default,
+        "num_envs": args.num_envs,
+    }
 
 
 def part_update(args) -> dict:
@@ -313,15 +449,15 @@ def part_update(args) -> dict:
     import torch
 
     from dqn_tutorial.config import get_preset
-    from dqn_tutorial.fast.replay_memory import DeviceReplayMemory
+    from dqn_tutorial.exploration import epsilon_greedy, q_values
     from dqn_tutorial.fast.engine import gpu_settings
+    from dqn_tutorial.fast.replay_memory import DeviceReplayMemory
     from dqn_tutorial.fast.update import GraphedUpdate
+    from dqn_tutorial.losses import LOSSES
     from dqn_tutorial.networks import build_network
     from dqn_tutorial.optimizers import make_optimizer
     from dqn_tutorial.target_network import make_target_network
     from dqn_tutorial.training import place_network, resolve_device
-    from dqn_tutorial.exploration import epsilon_greedy, q_values
-    from dqn_tutorial.losses import LOSSES
 
     config = get_preset("nature2015")
     device = resolve_device(args.device)
@@ -330,15 +466,23 @@ def part_update(args) -> dict:
     torch.manual_seed(0)
     online = place_network(build_network("nature", 4, (4, 84, 84)), device)
     target = make_target_network(online)
-    optimizer = make_optimizer(config.optimizer, online.parameters(), config.learning_rate, config.batch_size,
-                               capturable=device.type == "cuda", adam_epsilon=config.adam_epsilon)
+    optimizer = make_optimizer(
+        config.optimizer,
+        online.parameters(),
+        config.learning_rate,
+        config.batch_size,
+        capturable=device.type == "cuda",
+        adam_epsilon=config.adam_epsilon,
+    )
     memory = DeviceReplayMemory(args.replay_capacity, num_envs=n, seed=0, device=device)
     frames = torch.randint(0, 256, (n, 84, 84), dtype=torch.uint8, device=device)
     rng = np.random.default_rng(0)
     flags = np.zeros(n, dtype=bool)
     for _ in range(args.fill // n):
         memory.add(frames, rng.integers(4, size=n), rng.integers(-1, 2, size=n).astype(float), flags, flags)
-    graphed = GraphedUpdate(online, target, optimizer, config.gamma, LOSSES[config.loss], config.batch_size, (4, 84, 84), device)
+    graphed = GraphedUpdate(
+        online, target, optimizer, config.gamma, LOSSES[config.loss], config.batch_size, (4, 84, 84), device
+    )
     per_iteration = max(n // config.update_every, 1)  # updates due per loop iteration at the paper's ratio
     stacks = torch.randint(0, 256, (n, 4, 84, 84), dtype=torch.uint8, device=device)
 
@@ -369,15 +513,23 @@ def part_update(args) -> dict:
     iteration_us = timed(lambda: (act(), updates()), args.iterations)
     graphed.take_means()
     return {
-        "device": str(device), "gpu_settings": settings, "cuda_graph": graphed.graph is not None,
-        "replay_capacity": args.replay_capacity, "replay_filled": len(memory), "num_envs": n,
-        "batch_size": config.batch_size, "updates_per_iteration": per_iteration,
-        "update_us": round(update_us, 1), "updates_per_second": round(1e6 / update_us),
+        "device": str(device),
+        "gpu_settings": settings,
+        "cuda_graph": graphed.graph is not None,
+        "replay_capacity": args.replay_capacity,
+        "replay_filled": len(memory),
+        "num_envs": n,
+        "batch_size": config.batch_size,
+        "updates_per_iteration": per_iteration,
+        "update_us": round(update_us, 1),
+        "updates_per_second": round(1e6 / update_us),
         "update_alone_agent_steps_per_second": round(1e6 / update_us * config.update_every),
         "act_us": round(act_us, 1),
         "iteration_without_emulators_us": round(iteration_us, 1),
         "gpu_share_agent_steps_per_second": round(n / iteration_us * 1e6),
-        "peak_gpu_memory_gb": round(torch.cuda.max_memory_allocated(device) / 1e9, 2) if device.type == "cuda" else None,
+        "peak_gpu_memory_gb": round(torch.cuda.max_memory_allocated(device) / 1e9, 2)
+        if device.type == "cuda"
+        else None,
     }
 
 
@@ -385,6 +537,7 @@ PARTS = {"emulator-threads": part_emulator_threads, "update": part_update, "mach
 
 
 # ----- the check -----
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -394,7 +547,7 @@ def main() -> int:
     parser.add_argument("--budget-minutes", type=float, default=9.0, help="the whole check's time budget")
     parser.add_argument("--train-minutes", type=float, default=4.0, help="at most this much training in step 5")
     parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated steps, of: {', '.join(STEPS)}")
-    parser.add_argument("--part", choices=sorted(PARTS), help=argparse.SUPPRESS)   # internal: one part, one JSON line
+    parser.add_argument("--part", choices=sorted(PARTS), help=argparse.SUPPRESS)  # internal: one part, one JSON line
     parser.add_argument("--num-envs", type=int, default=16, help=argparse.SUPPRESS)
     parser.add_argument("--replay-capacity", type=int, default=1_000_000, help=argparse.SUPPRESS)
     parser.add_argument("--fill", type=int, default=50_000, help=argparse.SUPPRESS)
@@ -424,32 +577,49 @@ def main() -> int:
     if args.dry:
         env["OMP_NUM_THREADS"] = "1"  # a dry check proves that things start, not speed; one thread is kindest
     try:
-        machine_command = [sys.executable, SELF, "--part", "machine",
-                           "--device", device]
+        machine_command = [sys.executable, SELF, "--part", "machine", "--device", device]
         machine = json_lines(checked(machine_command, 120, folder / "machine.log", env))[-1]
     except Exception as error:  # noqa: BLE001  (the report says so; the steps still run)
         machine = {"device": device, "error": f"{type(error).__name__}: {error}"}
     report = {
-        "report": "gpu_check", "dry": args.dry, "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "command": shlex.join([Path(sys.executable).name, *sys.argv]), "folder": str(folder),
-        "commit": git("rev-parse", "HEAD"), "uncommitted_changes": bool(git("status", "--porcelain")),
-        "machine": machine, "budget_seconds": round(60 * args.budget_minutes),
-        "sizes": SIZES["dry" if args.dry else "real"], "steps": {}, "errors": [],
+        "report": "gpu_check",
+        "dry": args.dry,
+        "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "command": shlex.join([Path(sys.executable).name, *sys.argv]),
+        "folder": str(folder),
+        "commit": git("rev-parse", "HEAD"),
+        "uncommitted_changes": bool(git("status", "--porcelain")),
+        "machine": machine,
+        "budget_seconds": round(60 * args.budget_minutes),
+        "sizes": SIZES["dry" if args.dry else "real"],
+        "steps": {},
+        "errors": [],
     }
     path = folder / "report.json"
-    print(json.dumps({"gpu_check": "start", "folder": str(folder), "dry": args.dry, "device": device,
-                      "steps": chosen}), flush=True)
+    print(
+        json.dumps({"gpu_check": "start", "folder": str(folder), "dry": args.dry, "device": device, "steps": chosen}),
+        flush=True,
+    )
     for name in chosen:
         step_start = time.perf_counter()
-        context = {"folder": folder, "device": device, "dry": args.dry, "env": env, "deadline": deadline,
-                   "sizes": SIZES["dry" if args.dry else "real"], "train_minutes": args.train_minutes,
-                   "limit": STEP_LIMITS.get(name, 600) if not args.dry else 120,
-                   "earlier": {done: entry["figures"] for done, entry in report["steps"].items()}}
+        context = {
+            "folder": folder,
+            "device": device,
+            "dry": args.dry,
+            "env": env,
+            "deadline": deadline,
+            "sizes": SIZES["dry" if args.dry else "real"],
+            "train_minutes": args.train_minutes,
+            "limit": STEP_LIMITS.get(name, 600) if not args.dry else 120,
+            "earlier": {done: entry["figures"] for done, entry in report["steps"].items()},
+        }
         if not args.dry and name != "breakout_10min":  # leave the last step its minimum, whatever a step's own limit
             context["limit"] = min(context["limit"], max(deadline - LAST_STEP_MINIMUM - step_start, 30))
         entry = {"ok": False, "error": None, "figures": None}
-        print(json.dumps({"step": name, "status": "started", "seconds_into_check": round(step_start - started, 1)}),
-              flush=True)
+        print(
+            json.dumps({"step": name, "status": "started", "seconds_into_check": round(step_start - started, 1)}),
+            flush=True,
+        )
         try:
             entry["figures"] = STEP_FUNCTIONS[name](context)
             entry["ok"] = True
@@ -463,10 +633,29 @@ def main() -> int:
             report["errors"].append(name)
         report["wall_seconds"] = round(time.perf_counter() - started, 1)
         path.write_text(json.dumps(report, indent=2) + "\n")
-        print(json.dumps({"step": name, "ok": entry["ok"], "wall_seconds": entry["wall_seconds"],
-                          "error": entry["error"], "headline": headline(name, entry["figures"])}), flush=True)
-    print(json.dumps({"gpu_check": "done", "report": str(path), "wall_seconds": report["wall_seconds"],
-                      "errors": report["errors"]}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "step": name,
+                    "ok": entry["ok"],
+                    "wall_seconds": entry["wall_seconds"],
+                    "error": entry["error"],
+                    "headline": headline(name, entry["figures"]),
+                }
+            ),
+            flush=True,
+        )
+    print(
+        json.dumps(
+            {
+                "gpu_check": "done",
+                "report": str(path),
+                "wall_seconds": report["wall_seconds"],
+                "errors": report["errors"],
+            }
+        ),
+        flush=True,
+    )
     return 1 if report["errors"] else 0
 
 
@@ -477,15 +666,20 @@ def headline(name: str, figures: dict | None) -> dict | None:
     if name == "tests":
         return {key: figures.get(key) for key in ("passed", "failures", "errors", "skipped")}
     if name == "emulators":
-        return {"by_threads": figures.get("emulator_agent_steps_per_second_by_threads"),
-                "host_bound": figures.get("loop_parts", {}).get("host_bound_agent_steps_per_second")}
+        return {
+            "by_threads": figures.get("emulator_agent_steps_per_second_by_threads"),
+            "host_bound": figures.get("loop_parts", {}).get("host_bound_agent_steps_per_second"),
+        }
     if name == "update":
         return {key: figures.get(key) for key in ("update_us", "act_us", "gpu_share_agent_steps_per_second")}
     if name == "loop":
         return {"steps_per_second": figures.get("steps_per_second")}
     if name == "breakout_10min":
-        return {"steps": figures["summary"].get("total_steps"), "steps_per_second": figures["summary"].get("steps_per_second"),
-                "final_mean": figures["final_evaluation"]["mean"]}
+        return {
+            "steps": figures["summary"].get("total_steps"),
+            "steps_per_second": figures["summary"].get("steps_per_second"),
+            "final_mean": figures["final_evaluation"]["mean"],
+        }
     return None
 
 

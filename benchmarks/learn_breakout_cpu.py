@@ -43,9 +43,9 @@ from dqn_tutorial.video import play_and_capture, write_video
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 PRESET = "breakout_cpu"
-FINAL_SEED = 777_000       # the final 30 games: seeds no evaluation during training used
-RANDOM_SEED = 888_000      # random play, same protocol
-GIF_STEPS = 900            # agent steps in the GIF (one per frame, 15 frames/s: one minute)
+FINAL_SEED = 777_000  # the final 30 games: seeds no evaluation during training used
+RANDOM_SEED = 888_000  # random play, same protocol
+GIF_STEPS = 900  # agent steps in the GIF (one per frame, 15 frames/s: one minute)
 
 
 def parse_value(text: str):
@@ -60,24 +60,40 @@ def parse_value(text: str):
 def provenance(argv: list[str]) -> dict:
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", *args], cwd=REPOSITORY, capture_output=True, text=True, check=True).stdout.strip()
+            return subprocess.run(
+                ["git", *args], cwd=REPOSITORY, capture_output=True, text=True, check=True
+            ).stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             return "unknown"
+
     dirty = git("status", "--porcelain", "--untracked-files=no")
     cpu = "unknown"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     return {
         "command": " ".join(shlex.quote(part) for part in ["python", "benchmarks/learn_breakout_cpu.py", *argv]),
-        "commit": git("rev-parse", "--short", "HEAD"), "uncommitted_changes": bool(dirty),
-        "machine": {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(),
-                    "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9, 1),
-                    "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
-        "versions": {"python": platform.python_version(), "torch": torch.__version__,
-                     "numpy": np.__version__, "ale_py": _version("ale_py"), "gymnasium": _version("gymnasium")},
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "uncommitted_changes": bool(dirty),
+        "machine": {
+            "cpu": cpu,
+            "cores": os.cpu_count(),
+            "platform": platform.platform(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9, 1),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        },
+        "versions": {
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "numpy": np.__version__,
+            "ale_py": _version("ale_py"),
+            "gymnasium": _version("gymnasium"),
+        },
         "torch_threads": torch.get_num_threads(),
     }
 
@@ -94,8 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--run-dir", type=Path, default=REPOSITORY / "runs" / "breakout-cpu")
     parser.add_argument("--out", type=Path, default=REPOSITORY / "book" / "data")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="change one field of the preset (for smoke tests; the book's run uses none)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change one field of the preset (for smoke tests; the book's run uses none)",
+    )
     parser.add_argument("--final-episodes", type=int, default=30)
     parser.add_argument("--progress", action="store_true", help="show a progress bar")
     args = parser.parse_args(argv)
@@ -115,30 +136,52 @@ def main(argv: list[str] | None = None) -> int:
 
     prepare_run_directory(args.run_dir, config)  # refuses a directory that already holds a run
     args.out.mkdir(parents=True, exist_ok=True)
-    print(json.dumps({"phase": "train", "preset": PRESET, "changes": changes, "run_dir": str(args.run_dir)}), flush=True)
+    print(
+        json.dumps({"phase": "train", "preset": PRESET, "changes": changes, "run_dir": str(args.run_dir)}), flush=True
+    )
     trainer = make_trainer(config, args.run_dir, progress=args.progress)
     summary = trainer.run()
     print(json.dumps({"phase": "trained", **summary}), flush=True)
 
     final = evaluate(trainer.online, config, args.final_episodes, seed=FINAL_SEED, device=trainer.device)
     print(json.dumps({"phase": "final evaluation", "mean": final.mean, "std": final.std}), flush=True)
-    random_play = evaluate(trainer.online, config, args.final_episodes, seed=RANDOM_SEED, epsilon=1.0,
-                           device=trainer.device)
+    random_play = evaluate(
+        trainer.online, config, args.final_episodes, seed=RANDOM_SEED, epsilon=1.0, device=trainer.device
+    )
     print(json.dumps({"phase": "random play", "mean": random_play.mean, "std": random_play.std}), flush=True)
 
     gif = args.out / "breakout_cpu_agent.gif"
     gif.unlink(missing_ok=True)  # the book's own data file, regenerated by this command
-    frames, gif_score = play_and_capture(trainer.online, config, seed=FINAL_SEED, epsilon=config.eval_epsilon,
-                                         device=trainer.device, max_agent_steps=GIF_STEPS)
+    frames, gif_score = play_and_capture(
+        trainer.online,
+        config,
+        seed=FINAL_SEED,
+        epsilon=config.eval_epsilon,
+        device=trainer.device,
+        max_agent_steps=GIF_STEPS,
+    )
     write_video(frames, gif)
 
     for name in ("evaluations", "metrics"):
         shutil.copyfile(args.run_dir / f"{name}.csv", args.out / f"breakout_cpu_{name}.csv")
     report = {
-        "preset": PRESET, "changes_to_preset": changes, "config": config.to_dict(),
-        "final_evaluation": {**final.to_dict(), "epsilon": config.eval_epsilon, "max_frames": config.eval_max_frames,
-                             "seed": FINAL_SEED, "step": trainer.step, "frames": trainer.step * config.frame_skip},
-        "random_play": {**random_play.to_dict(), "epsilon": 1.0, "max_frames": config.eval_max_frames, "seed": RANDOM_SEED},
+        "preset": PRESET,
+        "changes_to_preset": changes,
+        "config": config.to_dict(),
+        "final_evaluation": {
+            **final.to_dict(),
+            "epsilon": config.eval_epsilon,
+            "max_frames": config.eval_max_frames,
+            "seed": FINAL_SEED,
+            "step": trainer.step,
+            "frames": trainer.step * config.frame_skip,
+        },
+        "random_play": {
+            **random_play.to_dict(),
+            "epsilon": 1.0,
+            "max_frames": config.eval_max_frames,
+            "seed": RANDOM_SEED,
+        },
         "gif": {"file": gif.name, "agent_steps": len(frames) - 1, "score_in_gif": gif_score},
         "training_summary": summary,
         "wall_seconds_total": round(time.perf_counter() - started, 1),
@@ -146,8 +189,18 @@ def main(argv: list[str] | None = None) -> int:
         **info,
     }
     (args.out / "breakout_cpu.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps({"phase": "done", "final_mean": final.mean, "random_mean": random_play.mean,
-                      "steps": trainer.step, "wall_seconds_total": report["wall_seconds_total"]}), flush=True)
+    print(
+        json.dumps(
+            {
+                "phase": "done",
+                "final_mean": final.mean,
+                "random_mean": random_play.mean,
+                "steps": trainer.step,
+                "wall_seconds_total": report["wall_seconds_total"],
+            }
+        ),
+        flush=True,
+    )
     return 0
 
 

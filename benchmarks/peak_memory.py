@@ -50,24 +50,69 @@ def main() -> None:
     parser.add_argument("--folder", default=None, help="where the run is written (default: a temporary folder)")
     args = parser.parse_args()
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPOSITORY, capture_output=True, text=True).stdout.strip()
-    print(json.dumps({"benchmark": "peak_memory", "machine": platform.processor() or platform.machine(),
-                      "cpus": os.cpu_count(), "commit": commit, **vars(args)}), flush=True)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPOSITORY, capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        json.dumps(
+            {
+                "benchmark": "peak_memory",
+                "machine": platform.processor() or platform.machine(),
+                "cpus": os.cpu_count(),
+                "commit": commit,
+                **vars(args),
+            }
+        ),
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(dir=args.folder) as folder:
         run_dir = Path(folder) / "run"
         total = CAPACITY + args.extra_steps
-        train = [sys.executable, "-m", "dqn_tutorial", "train", "--preset", "nature2015", "--engine", args.engine,
-                 "--device", args.device, "--num-envs", str(args.num_envs), "--replay-capacity", str(CAPACITY),
-                 "--learning-starts", str(args.learning_starts), "--total-steps", str(total),
-                 "--eval-every", str(10 ** 9), "--checkpoint-every", str(10 ** 9), "--log-every", "10000",
-                 "--run-dir", str(run_dir), "--no-progress"]
+        train = [
+            sys.executable,
+            "-m",
+            "dqn_tutorial",
+            "train",
+            "--preset",
+            "nature2015",
+            "--engine",
+            args.engine,
+            "--device",
+            args.device,
+            "--num-envs",
+            str(args.num_envs),
+            "--replay-capacity",
+            str(CAPACITY),
+            "--learning-starts",
+            str(args.learning_starts),
+            "--total-steps",
+            str(total),
+            "--eval-every",
+            str(10**9),
+            "--checkpoint-every",
+            str(10**9),
+            "--log-every",
+            "10000",
+            "--run-dir",
+            str(run_dir),
+            "--no-progress",
+        ]
         trained = run_phase(train, run_dir)
         replay_file = next((run_dir / "checkpoints").glob("replay_step_*.pt"))  # the one latest.pt names
         trained["replay_checkpoint_gb"] = round(replay_file.stat().st_size / 1e9, 3)
         trained["command"] = " ".join(train[1:]).replace(str(run_dir), "RUN_DIR")
         print(json.dumps({"phase": "train", **trained}), flush=True)
-        resume = [sys.executable, "-m", "dqn_tutorial", "resume", "--run-dir", str(run_dir),
-                  "--total-steps", str(total + args.resume_steps), "--no-progress"]
+        resume = [
+            sys.executable,
+            "-m",
+            "dqn_tutorial",
+            "resume",
+            "--run-dir",
+            str(run_dir),
+            "--total-steps",
+            str(total + args.resume_steps),
+            "--no-progress",
+        ]
         resumed = run_phase(resume, run_dir)
         print(json.dumps({"phase": "resume", **resumed}), flush=True)
 

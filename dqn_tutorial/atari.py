@@ -133,8 +133,7 @@ def emulator_state(env: gym.Env) -> dict:
     """
     atari = env.unwrapped
     serialized = atari.ale.cloneState(include_rng=True).serialize()
-    return {"ale": np.frombuffer(serialized, dtype=np.uint8).copy(),
-            "np_random": atari.np_random.bit_generator.state}
+    return {"ale": np.frombuffer(serialized, dtype=np.uint8).copy(), "np_random": atari.np_random.bit_generator.state}
 
 
 def load_emulator_state(env: gym.Env, state: dict) -> None:

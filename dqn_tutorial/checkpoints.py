@@ -24,9 +24,9 @@ import torch
 
 from dqn_tutorial.errors import UserError
 
-TEMPORARY_SUFFIX = ".tmp"          # atomic_save writes NAME.pt.tmp before renaming it to NAME.pt
-REPLAY_PREFIX = "replay_step_"     # replay memory files: replay_step_{step:09d}_{id}.pt
-FILE_OVERHEAD_BYTES = 1 << 20      # generous room for a file's pickled structure beside its tensors
+TEMPORARY_SUFFIX = ".tmp"  # atomic_save writes NAME.pt.tmp before renaming it to NAME.pt
+REPLAY_PREFIX = "replay_step_"  # replay memory files: replay_step_{step:09d}_{id}.pt
+FILE_OVERHEAD_BYTES = 1 << 20  # generous room for a file's pickled structure beside its tensors
 
 
 def atomic_save(obj: Any, path: Path) -> None:
@@ -50,8 +50,10 @@ def atomic_save(obj: Any, path: Path) -> None:
         if cause is None:
             raise
         free = _free_bytes(path.parent)
-        raise UserError(f"could not write {path}: {cause.strerror or cause} ({_gb(free)} free there); "
-                        f"the previous checkpoint is intact: free some space and resume") from None
+        raise UserError(
+            f"could not write {path}: {cause.strerror or cause} ({_gb(free)} free there); "
+            f"the previous checkpoint is intact: free some space and resume"
+        ) from None
     _sync_directory(path.parent)
 
 
@@ -115,10 +117,12 @@ def ensure_disk_space(folder: Path, needed: int, what: str = "the checkpoint") -
     folder.mkdir(parents=True, exist_ok=True)
     free = _free_bytes(folder)
     if needed > free:
-        raise UserError(f"not enough disk space for {what}: it needs {_gb(needed)} in {folder} but only "
-                        f"{_gb(free)} is free, so nothing was written (earlier checkpoints are intact); free some "
-                        f"space (older step_*.pt files there can go) and resume, or train with a smaller replay "
-                        f"memory (--replay-capacity) or without saving it (--no-save-replay)")
+        raise UserError(
+            f"not enough disk space for {what}: it needs {_gb(needed)} in {folder} but only "
+            f"{_gb(free)} is free, so nothing was written (earlier checkpoints are intact); free some "
+            f"space (older step_*.pt files there can go) and resume, or train with a smaller replay "
+            f"memory (--replay-capacity) or without saving it (--no-save-replay)"
+        )
 
 
 def remove_temporary_files(folder: Path) -> list[Path]:
@@ -155,13 +159,17 @@ def safe_load(path: Path, what: str, map_location: str | torch.device = "cpu", m
         return torch.load(path, map_location=map_location, weights_only=True, mmap=mmap)
     except pickle.UnpicklingError as error:
         if "weights only" in str(error).lower():
-            raise UserError(f"refused to load {what} {path}: it holds objects other than tensors and plain "
-                            f"data, and loading those could run code; use a checkpoint written by "
-                            f"dqn-tutorial") from None
+            raise UserError(
+                f"refused to load {what} {path}: it holds objects other than tensors and plain "
+                f"data, and loading those could run code; use a checkpoint written by "
+                f"dqn-tutorial"
+            ) from None
         raise UserError(f"{what} {path} is damaged or not a checkpoint (UnpicklingError)") from None
     except Exception as error:  # noqa: BLE001  (garbage makes the unpickler fail in many ways: IndexError, ...)
-        raise UserError(f"{what} {path} is damaged or not a checkpoint ({type(error).__name__}); "
-                        f"use another one from its checkpoints/ folder") from None
+        raise UserError(
+            f"{what} {path} is damaged or not a checkpoint ({type(error).__name__}); "
+            f"use another one from its checkpoints/ folder"
+        ) from None
 
 
 def load_checkpoint(path: Path, map_location: str | torch.device = "cpu") -> dict[str, Any]:
@@ -184,4 +192,3 @@ def resolve_checkpoint_path(path: Path) -> Path:
     if not path.is_file():
         raise UserError(f"no checkpoint at {path}: give a .pt file or a run directory")
     return path
-

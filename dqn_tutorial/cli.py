@@ -47,21 +47,37 @@ def _field_help(name: str) -> str | None:
 def _add_config_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(
         "config fields (each overrides the preset's value; schedules count agent steps, one agent step = "
-        "frame_skip emulator frames; Nature = Mnih et al. 2015, 2013 = Mnih et al. 2013)")
+        "frame_skip emulator frames; Nature = Mnih et al. 2015, 2013 = Mnih et al. 2013)"
+    )
     for field in dataclasses.fields(Config):
         kind = type(field.default)
         if kind is bool:
-            group.add_argument(flag(field.name), dest=field.name, action=argparse.BooleanOptionalAction,
-                               default=None, help=_field_help(field.name))
+            group.add_argument(
+                flag(field.name),
+                dest=field.name,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=_field_help(field.name),
+            )
         else:
-            group.add_argument(flag(field.name), dest=field.name, type={int: _integer, float: _real}.get(kind, kind),
-                               default=None, metavar=_METAVARS.get(kind, "VALUE"), help=_field_help(field.name))
+            group.add_argument(
+                flag(field.name),
+                dest=field.name,
+                type={int: _integer, float: _real}.get(kind, kind),
+                default=None,
+                metavar=_METAVARS.get(kind, "VALUE"),
+                help=_field_help(field.name),
+            )
 
 
 def _add_impl_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--impl", choices=IMPLEMENTATIONS, default="reference",
-                        help="whose functions the agent runs: the reference package's (default), yours in chapters/, "
-                             "or the answers in solutions/; a chapter not done yet runs the reference's")
+    parser.add_argument(
+        "--impl",
+        choices=IMPLEMENTATIONS,
+        default="reference",
+        help="whose functions the agent runs: the reference package's (default), yours in chapters/, "
+        "or the answers in solutions/; a chapter not done yet runs the reference's",
+    )
 
 
 def _integer(text: str) -> int:
@@ -119,8 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="dqn-tutorial", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    train = commands.add_parser("train", help="start a new run (defaults: the full Nature run on Breakout)",
-                                formatter_class=_help_formatter)
+    train = commands.add_parser(
+        "train", help="start a new run (defaults: the full Nature run on Breakout)", formatter_class=_help_formatter
+    )
     train.add_argument("--preset", default="nature2015", help=f"one of: {', '.join(PRESETS)}")
     train.add_argument("--run-dir", type=Path, default=None, help="where the run is written (default runs/PRESET-TIME)")
     train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="set any config field")
@@ -128,13 +145,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_impl_flag(train)
     _add_config_flags(train)
 
-    resume = commands.add_parser("resume", help="continue a run from its latest checkpoint",
-                                 formatter_class=_help_formatter)
+    resume = commands.add_parser(
+        "resume", help="continue a run from its latest checkpoint", formatter_class=_help_formatter
+    )
     resume.add_argument("--run-dir", type=Path, required=True, help="the run to continue")
-    resume.add_argument("--total-steps", type=_integer, default=None, metavar="N",
-                        help="train to this many agent steps in all (default: the run's total_steps)")
-    resume.add_argument("--device", type=_device, default=None, metavar="NAME",
-                        help="auto, cpu, cuda or cuda:N (default: the run's device)")
+    resume.add_argument(
+        "--total-steps",
+        type=_integer,
+        default=None,
+        metavar="N",
+        help="train to this many agent steps in all (default: the run's total_steps)",
+    )
+    resume.add_argument(
+        "--device",
+        type=_device,
+        default=None,
+        metavar="NAME",
+        help="auto, cpu, cuda or cuda:N (default: the run's device)",
+    )
     resume.add_argument("--no-progress", action="store_true", help="no progress bar")
     _add_impl_flag(resume)
 
@@ -183,26 +211,32 @@ def _check_new_run(config: Config) -> None:
     """What a new run needs beyond Config.validate: checked here, as a run may resume on another
     machine, and the library's tests drive a Trainer by hand from step 0 (learning_starts 0)."""
     if config.learning_starts < config.batch_size:
-        raise UserError(f"learning_starts ({config.learning_starts}) must be at least batch_size "
-                        f"({config.batch_size}): the first minibatch is drawn from the steps of random play; "
-                        f"raise --learning-starts")
+        raise UserError(
+            f"learning_starts ({config.learning_starts}) must be at least batch_size "
+            f"({config.batch_size}): the first minibatch is drawn from the steps of random play; "
+            f"raise --learning-starts"
+        )
     cores = os.cpu_count() or 1
     for name in ("num_threads", "env_threads"):
         if getattr(config, name) > cores:
-            raise UserError(f"{name} is {getattr(config, name)} but this machine has {cores} CPU cores: "
-                            f"set {flag(name)} to at most {cores} (0 = the default)")
+            raise UserError(
+                f"{name} is {getattr(config, name)} but this machine has {cores} CPU cores: "
+                f"set {flag(name)} to at most {cores} (0 = the default)"
+            )
 
 
 def _check_environment(config: Config) -> None:
     """An unknown game or environment is refused before the run directory is made."""
     if config.is_atari:
         from dqn_tutorial.atari import ale_env_id
+
         try:
             ale_env_id(config.env_id)
         except UserError as error:
             raise UserError(f"--env-id: {error}") from None
     else:
         from dqn_tutorial.environment import make_env
+
         try:
             make_env(config, seed=0).close()  # cheap for vector environments; says what is wrong
         except UserError as error:
@@ -223,8 +257,10 @@ def _check_writable_folder(folder: Path, option: str) -> None:
     try:
         os.rmdir(tempfile.mkdtemp(prefix=".dqn-tutorial-write-check-", dir=existing))
     except OSError as error:
-        raise UserError(f"cannot write in {existing} ({error.strerror or error}): choose another {option} "
-                        f"in a folder you can write to") from None
+        raise UserError(
+            f"cannot write in {existing} ({error.strerror or error}): choose another {option} "
+            f"in a folder you can write to"
+        ) from None
 
 
 def _check_new_file(path: Path, option: str) -> None:
@@ -285,6 +321,7 @@ def _use_implementation(which: str) -> None:
     if which == "reference":
         return
     from dqn_tutorial.taught import use_implementation
+
     print(f"--impl {which}: the agent runs these functions", flush=True)
     for line in use_implementation(which):
         print(f"  {line}", flush=True)
@@ -294,11 +331,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "train":
         if args.run_dir and ((args.run_dir / "config.json").exists() or (args.run_dir / "checkpoints").exists()):
             # said first: whatever else is on the line, this directory is taken (training.py checks it again)
-            raise UserError(f"{args.run_dir} already holds a run: continue it with `dqn-tutorial resume --run-dir "
-                            f"{args.run_dir}` or choose another --run-dir")
+            raise UserError(
+                f"{args.run_dir} already holds a run: continue it with `dqn-tutorial resume --run-dir "
+                f"{args.run_dir}` or choose another --run-dir"
+            )
         config = _config_from_args(args)
         _use_implementation(args.impl)  # before dqn_tutorial.training is imported
         from dqn_tutorial.training import train
+
         run_dir = args.run_dir or Path("runs") / f"{args.preset}-{time.strftime('%Y%m%d-%H%M%S')}"
         _check_environment(config)
         _check_writable_folder(run_dir, "--run-dir")
@@ -307,10 +347,12 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "resume":
         _use_implementation(args.impl)
         from dqn_tutorial.training import resume
+
         summary = resume(args.run_dir, args.total_steps, progress=not args.no_progress, device=args.device)
         print(json.dumps({"run_dir": str(args.run_dir), **summary}))
     elif args.command == "evaluate":
         from dqn_tutorial.evaluation import evaluate
+
         if args.output:
             _check_new_file(args.output, "--output")  # before the games are played, not after
         network, config, device, checkpoint = _load_network(args.checkpoint, args.device)
@@ -320,9 +362,14 @@ def _run(args: argparse.Namespace) -> int:
         else:
             evaluator = evaluate
         result = evaluator(network, config, args.episodes, seed=args.seed, epsilon=args.epsilon, device=device)
-        report = {"checkpoint": str(args.checkpoint), "step": checkpoint.get("step"), "engine": config.engine,
-                  "epsilon": config.eval_epsilon if args.epsilon is None else args.epsilon,
-                  "max_frames": config.eval_max_frames, **result.to_dict()}
+        report = {
+            "checkpoint": str(args.checkpoint),
+            "step": checkpoint.get("step"),
+            "engine": config.engine,
+            "epsilon": config.eval_epsilon if args.epsilon is None else args.epsilon,
+            "max_frames": config.eval_max_frames,
+            **result.to_dict(),
+        }
         if args.output:
             if args.output.exists():
                 raise UserError(f"{args.output} already exists: choose another --output (nothing was overwritten)")
@@ -331,6 +378,7 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps({k: v for k, v in report.items() if k not in ("returns", "lengths")}))
     elif args.command == "record":
         from dqn_tutorial.video import check_can_render, check_video_path, play_and_capture, write_video
+
         check_video_path(args.output)
         _check_new_file(args.output, "--output")
         network, config, device, _ = _load_network(args.checkpoint, args.device)
@@ -341,6 +389,7 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps({"output": str(args.output), "score": score, "frames": len(frames)}))
     elif args.command == "plot":
         from dqn_tutorial.plotting import check_figure_path, plot_runs
+
         check_figure_path(args.output)
         _check_new_file(args.output, "--output")
         print(json.dumps({"output": str(plot_runs(args.run_dirs, args.output))}))

@@ -43,15 +43,15 @@ class Agent:
 
     config: Config
     online: torch.nn.Module
-    target: torch.nn.Module | None   # None: no target network (2013), targets from the online network
+    target: torch.nn.Module | None  # None: no target network (2013), targets from the online network
     optimizer: torch.optim.Optimizer
-    memory: object                   # ReplayMemory (plain) or DeviceReplayMemory (fast)
-    update: Callable                 # one SGD step on a minibatch from memory.sample
+    memory: object  # ReplayMemory (plain) or DeviceReplayMemory (fast)
+    update: Callable  # one SGD step on a minibatch from memory.sample
     num_actions: int
     rng: np.random.Generator = field(default_factory=np.random.default_rng)
-    step: int = 0                    # agent steps taken, all emulators together
-    learned_until: int = 0           # the last agent step whose updates and target sync are made
-    updates: int = 0                 # SGD updates made
+    step: int = 0  # agent steps taken, all emulators together
+    learned_until: int = 0  # the last agent step whose updates and target sync are made
+    updates: int = 0  # SGD updates made
 
 
 def act(agent: Agent, observations) -> np.ndarray:
@@ -105,9 +105,9 @@ def play_step(agent: Agent, envs, observations, learning: bool = True):
     (refilling the memory after a resume that could not load it); those steps are not counted.
     """
     actions = act(agent, observations)
-    taken = envs.send(actions)                        # the actions played (FIRE where a life begins)
+    taken = envs.send(actions)  # the actions played (FIRE where a life begins)
     if learning and envs.plays_in_background:
-        learn(agent)                                  # the fast engine: the GPU learns while they play
+        learn(agent)  # the fast engine: the GPU learns while they play
     next_observations, rewards, terminated, truncated, life_lost = envs.recv()
     store(agent, observations[:, -1], taken, rewards, terminated, truncated, life_lost)
     if learning:

@@ -19,8 +19,7 @@ from gymnasium.wrappers import OrderEnforcing, PassiveEnvChecker, TimeLimit
 from dqn_tutorial.atari import emulator_state, load_emulator_state, make_atari_env
 from dqn_tutorial.config import Config
 from dqn_tutorial.errors import UserError
-from dqn_tutorial.frame_skipping import FrameSkip
-from dqn_tutorial.preprocessing import FireReset, FrameStack, NoopReset, Resize84
+from dqn_tutorial.preprocessing import FireReset, NoopReset, Resize84
 
 
 class AddHistoryAxis(gym.ObservationWrapper):
@@ -35,15 +34,24 @@ class AddHistoryAxis(gym.ObservationWrapper):
         return np.asarray(observation)[None]
 
 
-def make_env(config: Config, seed: int | None = None, evaluation: bool = False, render_mode: str | None = None) -> gym.Env:
+def make_env(
+    config: Config, seed: int | None = None, evaluation: bool = False, render_mode: str | None = None
+) -> gym.Env:
     """One environment; `evaluation` caps games at eval_max_frames (5 minutes of play for Atari)."""
     max_frames = config.eval_max_frames if evaluation else config.max_episode_frames
     if config.is_atari:
         env = make_atari_env(
-            config.env_id, seed=seed, frame_skip=config.frame_skip, max_last_two=config.max_last_two,
-            noop_max=config.noop_max, fire_reset=config.fire_reset, history_length=config.history_length,
-            sticky_action_probability=config.sticky_action_probability, max_episode_frames=max_frames,
-            render_mode=render_mode)
+            config.env_id,
+            seed=seed,
+            frame_skip=config.frame_skip,
+            max_last_two=config.max_last_two,
+            noop_max=config.noop_max,
+            fire_reset=config.fire_reset,
+            history_length=config.history_length,
+            sticky_action_probability=config.sticky_action_probability,
+            max_episode_frames=max_frames,
+            render_mode=render_mode,
+        )
     else:
         if config.history_length != 1:
             raise UserError(f"{config.env_id} has vector observations: set history_length to 1")
@@ -117,9 +125,11 @@ class Emulators:
 # on the emulator below them). Those with state define get_wrapper_state/set_wrapper_state.
 STATELESS_WRAPPERS = (NoopReset, FireReset, Resize84, AddHistoryAxis)
 # gymnasium's own wrappers, added by gym.make: the attributes that change while a game is played.
-GYMNASIUM_WRAPPER_FIELDS = {TimeLimit: ("_elapsed_steps",), OrderEnforcing: ("_has_reset",),
-                            PassiveEnvChecker: ("checked_reset", "checked_step", "checked_render",
-                                                "checked_data_reuse")}
+GYMNASIUM_WRAPPER_FIELDS = {
+    TimeLimit: ("_elapsed_steps",),
+    OrderEnforcing: ("_has_reset",),
+    PassiveEnvChecker: ("checked_reset", "checked_step", "checked_render", "checked_data_reuse"),
+}
 
 
 def _storable(value: Any) -> Any:
@@ -158,7 +168,7 @@ def _layer_state(layer: gym.Env) -> dict | None:
     """One layer's state as plain data and numpy arrays; None for a layer we cannot save."""
     kind = type(layer)
     if getattr(kind, "get_wrapper_state", None) is not None:  # ours, with state (looked up on the class:
-        return layer.get_wrapper_state()                       # gymnasium 0.x forwarded attributes)
+        return layer.get_wrapper_state()  # gymnasium 0.x forwarded attributes)
     if kind in STATELESS_WRAPPERS:
         return {}
     if kind in GYMNASIUM_WRAPPER_FIELDS:
@@ -170,9 +180,11 @@ def _layer_state(layer: gym.Env) -> dict | None:
     # gymnasium's classic control games (CartPole, Acrobot, ...): all they change is the physical state,
     # the steps counted past a terminal state, and their generator.
     if layer.__class__.__module__.startswith("gymnasium.envs.classic_control") and hasattr(layer, "state"):
-        return {"state": None if layer.state is None else np.array(layer.state, copy=True),
-                "steps_beyond_terminated": getattr(layer, "steps_beyond_terminated", None),
-                "np_random": layer.np_random.bit_generator.state}
+        return {
+            "state": None if layer.state is None else np.array(layer.state, copy=True),
+            "steps_beyond_terminated": getattr(layer, "steps_beyond_terminated", None),
+            "np_random": layer.np_random.bit_generator.state,
+        }
     return None
 
 
@@ -208,8 +220,10 @@ def load_env_state(env: gym.Env, state: list[dict]) -> None:
     layers = _layers(env)
     names = [type(layer).__name__ for layer in layers]
     if len(state) != len(layers):
-        raise UserError(f"the checkpoint's games were saved from {len(state)} env layers, this env has "
-                        f"{len(layers)} ({', '.join(names)}): resume with the run's own config")
+        raise UserError(
+            f"the checkpoint's games were saved from {len(state)} env layers, this env has "
+            f"{len(layers)} ({', '.join(names)}): resume with the run's own config"
+        )
     for layer, layer_state in zip(layers, _from_storable(state)):
         _load_layer_state(layer, layer_state)
 
@@ -229,8 +243,10 @@ def vector_env_state(envs: gym.vector.VectorEnv) -> dict | None:
 
 def load_vector_env_state(envs: gym.vector.VectorEnv, state: dict) -> None:
     if not isinstance(envs, gym.vector.SyncVectorEnv) or len(state["envs"]) != len(envs.envs):
-        raise UserError(f"the checkpoint holds {len(state['envs'])} games in progress, which do not fit these "
-                        f"emulators: resume with the run's own config")
+        raise UserError(
+            f"the checkpoint holds {len(state['envs'])} games in progress, which do not fit these "
+            f"emulators: resume with the run's own config"
+        )
     for env, env_saved in zip(envs.envs, state["envs"]):
         load_env_state(env, env_saved)
     envs._autoreset_envs = _from_storable(state["autoreset_envs"]).astype(bool)

@@ -44,7 +44,7 @@ class EvaluationResult:
     """
 
     returns: list[float]
-    lengths: list[int] = field(default_factory=list)   # agent steps per game
+    lengths: list[int] = field(default_factory=list)  # agent steps per game
 
     def _mean_and_std(self) -> tuple[float, float]:
         if len(self.returns) < 2:
@@ -61,12 +61,23 @@ class EvaluationResult:
         return self._mean_and_std()[1]
 
     def to_dict(self) -> dict:
-        return {"mean": self.mean, "std": self.std, "episodes": len(self.returns),
-                "returns": self.returns, "lengths": self.lengths}
+        return {
+            "mean": self.mean,
+            "std": self.std,
+            "episodes": len(self.returns),
+            "returns": self.returns,
+            "lengths": self.lengths,
+        }
 
 
-def evaluate(network: torch.nn.Module, config: Config, episodes: int, seed: int,
-             epsilon: float | None = None, device: str | torch.device = "cpu") -> EvaluationResult:
+def evaluate(
+    network: torch.nn.Module,
+    config: Config,
+    episodes: int,
+    seed: int,
+    epsilon: float | None = None,
+    device: str | torch.device = "cpu",
+) -> EvaluationResult:
     """Play `episodes` whole games on a fresh evaluation environment and return their real scores.
 
     Actions as the agent chooses them (Chapter 6): `epsilon_greedy(q_values(network, ...), epsilon, rng)`;

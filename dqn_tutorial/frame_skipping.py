@@ -32,8 +32,13 @@ def max_of_last_two(frame_a: np.ndarray, frame_b: np.ndarray) -> np.ndarray:
     return np.maximum(frame_a, frame_b)
 
 
-def skip_step(env: gym.Env, action: int, skip: int, previous_frame: np.ndarray, lives: int,
-              ) -> tuple[tuple[np.ndarray, np.ndarray], float, bool, bool, bool, dict]:
+def skip_step(
+    env: gym.Env,
+    action: int,
+    skip: int,
+    previous_frame: np.ndarray,
+    lives: int,
+) -> tuple[tuple[np.ndarray, np.ndarray], float, bool, bool, bool, dict]:
     """One agent step: `action` repeated for up to `skip` emulator frames (Chapter 10, Exercise 10.2).
 
     Why: the agent acts on every k-th frame only (k = 4, both papers), so it plays 4 times more game
@@ -86,7 +91,8 @@ class FrameSkip(gym.Wrapper):
     def step(self, action):
         # module-global lookups, so that `--impl` reaches the functions the chapter's exercises replace
         (before_last, last), total_reward, terminated, truncated, life_lost, info = skip_step(
-            self.env, action, self.skip, self._last_frame, self._lives)
+            self.env, action, self.skip, self._last_frame, self._lives
+        )
         self._last_frame, self._lives = last, info["lives"]
         observation = max_of_last_two(before_last, last) if self.max_last_two else last
         info = dict(info, lives=self._lives, life_lost=life_lost)
@@ -105,4 +111,3 @@ class FrameSkip(gym.Wrapper):
         frame = state["last_frame"]
         self._last_frame = None if frame is None else np.array(frame, copy=True)
         self._lives = None if state["lives"] is None else int(state["lives"])
-

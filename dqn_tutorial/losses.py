@@ -17,7 +17,7 @@ def mse_loss(td_error: torch.Tensor) -> torch.Tensor:
 
     Why: with the 0.5 the gradient with respect to Q(s, a) is exactly -d / N, unbounded in d.
     """
-    return (0.5 * td_error ** 2).mean()
+    return (0.5 * td_error**2).mean()
 
 
 def huber_loss(td_error: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
@@ -28,7 +28,7 @@ def huber_loss(td_error: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
     Equals torch.nn.functional.huber_loss(q, y, delta=delta).
     """
     absolute = td_error.abs()
-    quadratic = 0.5 * td_error ** 2
+    quadratic = 0.5 * td_error**2
     linear = delta * (absolute - 0.5 * delta)
     return torch.where(absolute <= delta, quadratic, linear).mean()
 

@@ -17,6 +17,7 @@ class MetricsWriter:
         if tensorboard_dir is not None:
             try:
                 from torch.utils.tensorboard import SummaryWriter
+
                 self._tensorboard = SummaryWriter(str(tensorboard_dir))
             except ImportError:  # tensorboard is optional
                 self._tensorboard = None
@@ -42,7 +43,10 @@ class MetricsWriter:
 def read_csv(path: Path) -> list[dict[str, float]]:
     """Rows of a metrics file as floats (empty cells become NaN)."""
     with open(path, newline="") as handle:
-        return [{k: float(v) if v not in ("", None) else float("nan") for k, v in row.items()} for row in csv.DictReader(handle)]
+        return [
+            {k: float(v) if v not in ("", None) else float("nan") for k, v in row.items()}
+            for row in csv.DictReader(handle)
+        ]
 
 
 def truncate_rows(path: Path, below_step: int) -> int:

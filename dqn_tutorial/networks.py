@@ -53,15 +53,24 @@ def build_dqn2013_network(num_actions: int, history_length: int = 4) -> nn.Modul
     initial weights drawn from torch's global generator.
     """
     size = conv_output_size(conv_output_size(SCREEN_SIZE, 8, 4), 4, 2)  # 84 -> 20 -> 9
-    return nn.Sequential(OrderedDict([
-        ("scale", ScaleFrames()),
-        ("features", nn.Sequential(
-            nn.Conv2d(history_length, 16, kernel_size=8, stride=4), nn.ReLU(),
-            nn.Conv2d(16, 32, kernel_size=4, stride=2), nn.ReLU(),
-            nn.Flatten(),
-        )),
-        ("head", nn.Sequential(nn.Linear(32 * size * size, 256), nn.ReLU(), nn.Linear(256, num_actions))),
-    ]))
+    return nn.Sequential(
+        OrderedDict(
+            [
+                ("scale", ScaleFrames()),
+                (
+                    "features",
+                    nn.Sequential(
+                        nn.Conv2d(history_length, 16, kernel_size=8, stride=4),
+                        nn.ReLU(),
+                        nn.Conv2d(16, 32, kernel_size=4, stride=2),
+                        nn.ReLU(),
+                        nn.Flatten(),
+                    ),
+                ),
+                ("head", nn.Sequential(nn.Linear(32 * size * size, 256), nn.ReLU(), nn.Linear(256, num_actions))),
+            ]
+        )
+    )
 
 
 def build_nature_network(num_actions: int, history_length: int = 4) -> nn.Module:
@@ -72,16 +81,26 @@ def build_nature_network(num_actions: int, history_length: int = 4) -> nn.Module
     same named parts as the 2013 network (`scale`, `features`, `head`), created in data order.
     """
     size = conv_output_size(conv_output_size(conv_output_size(SCREEN_SIZE, 8, 4), 4, 2), 3, 1)  # 84 -> 20 -> 9 -> 7
-    return nn.Sequential(OrderedDict([
-        ("scale", ScaleFrames()),
-        ("features", nn.Sequential(
-            nn.Conv2d(history_length, 32, kernel_size=8, stride=4), nn.ReLU(),
-            nn.Conv2d(32, 64, kernel_size=4, stride=2), nn.ReLU(),
-            nn.Conv2d(64, 64, kernel_size=3, stride=1), nn.ReLU(),
-            nn.Flatten(),
-        )),
-        ("head", nn.Sequential(nn.Linear(64 * size * size, 512), nn.ReLU(), nn.Linear(512, num_actions))),
-    ]))
+    return nn.Sequential(
+        OrderedDict(
+            [
+                ("scale", ScaleFrames()),
+                (
+                    "features",
+                    nn.Sequential(
+                        nn.Conv2d(history_length, 32, kernel_size=8, stride=4),
+                        nn.ReLU(),
+                        nn.Conv2d(32, 64, kernel_size=4, stride=2),
+                        nn.ReLU(),
+                        nn.Conv2d(64, 64, kernel_size=3, stride=1),
+                        nn.ReLU(),
+                        nn.Flatten(),
+                    ),
+                ),
+                ("head", nn.Sequential(nn.Linear(64 * size * size, 512), nn.ReLU(), nn.Linear(512, num_actions))),
+            ]
+        )
+    )
 
 
 def count_parameters(network: nn.Module) -> int:
@@ -123,8 +142,10 @@ class MLPNetwork(nn.Module):
         super().__init__()
         self.num_actions = num_actions
         self.layers = nn.Sequential(
-            nn.Linear(observation_size, hidden_size), nn.ReLU(),
-            nn.Linear(hidden_size, hidden_size), nn.ReLU(),
+            nn.Linear(observation_size, hidden_size),
+            nn.ReLU(),
+            nn.Linear(hidden_size, hidden_size),
+            nn.ReLU(),
             nn.Linear(hidden_size, num_actions),
         )
 

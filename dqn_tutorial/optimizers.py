@@ -20,7 +20,6 @@ import torch
 
 from dqn_tutorial.errors import UserError
 
-
 DEEPMIND_MIN_SQUARED_GRADIENT = 0.01  # Nature, Extended Data Table 1; sized for a SUMMED minibatch gradient
 
 
@@ -33,15 +32,24 @@ class DeepMindRMSprop(torch.optim.Optimizer):
     silently take a step 20x too small.
     """
 
-    def __init__(self, params, lr: float = 2.5e-4, *, batch_size: int, momentum: float = 0.95,
-                 min_squared_gradient: float = DEEPMIND_MIN_SQUARED_GRADIENT):
+    def __init__(
+        self,
+        params,
+        lr: float = 2.5e-4,
+        *,
+        batch_size: int,
+        momentum: float = 0.95,
+        min_squared_gradient: float = DEEPMIND_MIN_SQUARED_GRADIENT,
+    ):
         if lr <= 0:
             raise UserError(f"learning rate must be positive, got {lr}")
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise UserError(f"batch_size must be the number of transitions the loss averages over "
-                            f"(a whole number >= 1; 1 for a summed loss), got {batch_size!r}")
+            raise UserError(
+                f"batch_size must be the number of transitions the loss averages over "
+                f"(a whole number >= 1; 1 for a summed loss), got {batch_size!r}"
+            )
         self.batch_size = batch_size
-        floor = min_squared_gradient / batch_size ** 2
+        floor = min_squared_gradient / batch_size**2
         super().__init__(params, dict(lr=lr, momentum=momentum, min_squared_gradient=floor))
 
     @torch.no_grad()
@@ -63,20 +71,21 @@ class DeepMindRMSprop(torch.optim.Optimizer):
             grad_avg = [self.state[p]["grad_avg"] for p in params]
             square_avg = [self.state[p]["square_avg"] for p in params]
             # The same arithmetic as the docstring, on all tensors at once (one kernel per op, not per tensor).
-            torch._foreach_lerp_(grad_avg, grads, 1 - beta)                        # g  = b g  + (1-b) grad
+            torch._foreach_lerp_(grad_avg, grads, 1 - beta)  # g  = b g  + (1-b) grad
             torch._foreach_mul_(square_avg, beta)
-            torch._foreach_addcmul_(square_avg, grads, grads, value=1 - beta)      # g2 = b g2 + (1-b) grad^2
+            torch._foreach_addcmul_(square_avg, grads, grads, value=1 - beta)  # g2 = b g2 + (1-b) grad^2
             denominator = torch._foreach_mul(grad_avg, grad_avg)
             torch._foreach_sub_(denominator, square_avg)
-            torch._foreach_neg_(denominator)                                      # g2 - g^2
+            torch._foreach_neg_(denominator)  # g2 - g^2
             torch._foreach_add_(denominator, floor)
             torch._foreach_sqrt_(denominator)
             torch._foreach_addcdiv_(params, grads, denominator, value=-lr)
         return loss
 
 
-def make_optimizer(name: str, parameters, lr: float, batch_size: int, capturable: bool = False,
-                   adam_epsilon: float = 1.5e-4) -> torch.optim.Optimizer:
+def make_optimizer(
+    name: str, parameters, lr: float, batch_size: int, capturable: bool = False, adam_epsilon: float = 1.5e-4
+) -> torch.optim.Optimizer:
     """'rmsprop' (the paper's, as DeepMind ran it) or 'adam' (eps 1.5e-4 as in Rainbow/Dopamine by default).
 
     Our losses average over the minibatch, so RMSProp is told `batch_size` to take DeepMind's step

@@ -19,8 +19,10 @@ def check_figure_path(output: Path) -> None:
     suffix = Path(output).suffix.lower().lstrip(".")
     formats = FigureCanvasBase.get_supported_filetypes()
     if suffix not in formats:
-        raise UserError(f"cannot save a figure as {Path(output).suffix or '(no extension)'!r} (--output {output}): "
-                        f"end it with one of .{', .'.join(sorted(formats))}")
+        raise UserError(
+            f"cannot save a figure as {Path(output).suffix or '(no extension)'!r} (--output {output}): "
+            f"end it with one of .{', .'.join(sorted(formats))}"
+        )
 
 
 def _read_run(run_dir: Path, name: str, columns: tuple[str, ...]) -> list[dict[str, float]]:
@@ -47,8 +49,13 @@ def plot_runs(run_dirs: list[Path], output: Path) -> Path:
         if not (run_dir / "metrics.csv").is_file():
             raise UserError(f"{run_dir} has no metrics.csv: is it a run directory?")
         evaluations = run_dir / "evaluations.csv"
-        runs.append((run_dir, _read_run(run_dir, "metrics.csv", ("step", "recent_return")),
-                     _read_run(run_dir, "evaluations.csv", ("step", "mean", "std")) if evaluations.is_file() else None))
+        runs.append(
+            (
+                run_dir,
+                _read_run(run_dir, "metrics.csv", ("step", "recent_return")),
+                _read_run(run_dir, "evaluations.csv", ("step", "mean", "std")) if evaluations.is_file() else None,
+            )
+        )
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     for run_dir, rows, evaluation_rows in runs:
         left.plot([r["step"] for r in rows], [r["recent_return"] for r in rows], label=run_dir.name)
@@ -57,7 +64,9 @@ def plot_runs(run_dirs: list[Path], output: Path) -> Path:
             means = [r["mean"] for r in evaluation_rows]
             stds = [r["std"] for r in evaluation_rows]
             right.plot(steps, means, marker="o", label=run_dir.name)
-            right.fill_between(steps, [m - s for m, s in zip(means, stds)], [m + s for m, s in zip(means, stds)], alpha=0.2)
+            right.fill_between(
+                steps, [m - s for m, s in zip(means, stds)], [m + s for m, s in zip(means, stds)], alpha=0.2
+            )
     left.set(title="training return (mean of last 100 games)", xlabel="agent steps (x4 = frames)", ylabel="score")
     right.set(title="evaluation (epsilon = 0.05), mean +- std", xlabel="agent steps (x4 = frames)", ylabel="score")
     for axis in (left, right):

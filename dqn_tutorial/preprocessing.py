@@ -185,8 +185,10 @@ def push_frame(stack: np.ndarray, frame: np.ndarray) -> np.ndarray:
     """
     stack, frame = np.asarray(stack), np.asarray(frame)
     if stack.ndim != 3 or frame.shape != stack.shape[1:] or frame.dtype != stack.dtype:
-        raise UserError(f"push_frame needs a stack (k, H, W) and a frame (H, W) of the same dtype, got "
-                        f"{stack.shape} {stack.dtype} and {frame.shape} {frame.dtype}")
+        raise UserError(
+            f"push_frame needs a stack (k, H, W) and a frame (H, W) of the same dtype, got "
+            f"{stack.shape} {stack.dtype} and {frame.shape} {frame.dtype}"
+        )
     return np.concatenate([stack[1:], frame[np.newaxis]], axis=0)
 
 

@@ -12,12 +12,15 @@ import numpy as np
 import torch
 
 
-def td_targets(rewards: torch.Tensor, next_q_values: torch.Tensor, terminals: torch.Tensor, gamma: float) -> torch.Tensor:
+def td_targets(
+    rewards: torch.Tensor, next_q_values: torch.Tensor, terminals: torch.Tensor, gamma: float
+) -> torch.Tensor:
     """TD targets for a batch: rewards (B,), next_q_values (B, actions), terminals (B,) with 1 = terminal.
 
     Chapter 3, Exercise 3.2; `target_network.td_targets_from_target` applies it to the target network's
     Q-values of the next states, for every minibatch the agent learns from. The terminal mask stops
-    bootstrapping from a state that does not follow (game over, or a lost life during training). The result carries no gradient: the target is a label, not something to move.
+    bootstrapping from a state that does not follow (game over, or a lost life during training). The
+    result carries no gradient: the target is a label, not something to move.
     """
     best_next = next_q_values.max(dim=1).values
     return (rewards + gamma * (1.0 - terminals.float()) * best_next).detach()
@@ -32,8 +35,16 @@ def q_values_of_actions(q_values: torch.Tensor, actions: torch.Tensor) -> torch.
     return q_values.gather(1, actions.long().unsqueeze(1)).squeeze(1)
 
 
-def tabular_q_update(q_table: np.ndarray, state: int, action: int, reward: float, next_state: int,
-                     terminal: bool, alpha: float, gamma: float) -> np.ndarray:
+def tabular_q_update(
+    q_table: np.ndarray,
+    state: int,
+    action: int,
+    reward: float,
+    next_state: int,
+    terminal: bool,
+    alpha: float,
+    gamma: float,
+) -> np.ndarray:
     """One tabular Q-learning update (Watkins 1989; Watkins & Dayan 1992), returned as a new table.
 
     Q(s, a) <- Q(s, a) + alpha * (y - Q(s, a)), with y the TD target above. Only the entry (s, a)

@@ -85,8 +85,16 @@ def memory_bytes(capacity: int, frame_shape=(84, 84), frame_dtype=np.uint8) -> i
     return capacity * (frame_bytes + np.dtype(ACTION_DTYPE).itemsize + np.dtype(REWARD_DTYPE).itemsize + 1 + 1)
 
 
-def add_transition(storage: dict, cursor: int, size: int, frame: np.ndarray, action: int, reward: float,
-                   terminal: bool, episode_end: bool) -> tuple[int, int]:
+def add_transition(
+    storage: dict,
+    cursor: int,
+    size: int,
+    frame: np.ndarray,
+    action: int,
+    reward: float,
+    terminal: bool,
+    episode_end: bool,
+) -> tuple[int, int]:
     """Write one transition at slot `cursor` of a circular buffer; return (cursor, size) after it.
 
     Chapter 5, Exercise 5.2. Why a ring: the arrays are allocated once and the newest transition
@@ -223,9 +231,14 @@ class ReplayMemory:
         # One storage dict per environment, as `empty_storage` makes them, of views made once: the
         # functions of Chapter 5 read and write them. end_before_oldest lives in these dicts.
         self._streams = [
-            {"frames": self._frames[:, env], "actions": self._actions[:, env], "rewards": self._rewards[:, env],
-             "terminals": self._terminals[:, env], "episode_ends": self._episode_ends[:, env],
-             "end_before_oldest": True}
+            {
+                "frames": self._frames[:, env],
+                "actions": self._actions[:, env],
+                "rewards": self._rewards[:, env],
+                "terminals": self._terminals[:, env],
+                "episode_ends": self._episode_ends[:, env],
+                "end_before_oldest": True,
+            }
             for env in range(envs)
         ]
         # The ring's cursor and size, shared by all streams (each add writes one step to every stream),
@@ -288,8 +301,12 @@ class ReplayMemory:
         else:
             action, reward = np.asarray(action), np.asarray(reward, dtype=REWARD_DTYPE)
             terminal, episode_end = np.asarray(terminal, dtype=bool), np.asarray(episode_end, dtype=bool)
-            for name, value in (("action", action), ("reward", reward), ("terminal", terminal),
-                                ("episode_end", episode_end)):
+            for name, value in (
+                ("action", action),
+                ("reward", reward),
+                ("terminal", terminal),
+                ("episode_end", episode_end),
+            ):
                 if value.shape != (envs,):
                     raise UserError(f"{name} must have shape ({envs},) with num_envs={envs}, got {value.shape}")
         if action.dtype.kind not in "iub" or action.min() < 0 or action.max() > self._action_limit:
@@ -297,13 +314,15 @@ class ReplayMemory:
         self._write(frame, action, reward, terminal, episode_end)
         self._steps += 1
 
-    def _write(self, frame, action: np.ndarray, reward: np.ndarray, terminal: np.ndarray,
-               episode_end: np.ndarray) -> None:
+    def _write(
+        self, frame, action: np.ndarray, reward: np.ndarray, terminal: np.ndarray, episode_end: np.ndarray
+    ) -> None:
         """Exercise 5.2's `add_transition` on every environment's stream; frame etc. have num_envs rows."""
         cursor, size = self._cursor, self._size
         for env, stream in enumerate(self._streams):
-            self._cursor, self._size = add_transition(stream, cursor, size, frame[env], action[env], reward[env],
-                                                      terminal[env], episode_end[env])
+            self._cursor, self._size = add_transition(
+                stream, cursor, size, frame[env], action[env], reward[env], terminal[env], episode_end[env]
+            )
 
     def _as_frame(self, frame):
         """The frame(s) in the storage's array type (numpy here; a device tensor in DeviceReplayMemory)."""
@@ -434,8 +453,12 @@ class ReplayMemory:
         several temporary copies (measured: saving a 0.9 GB array raised peak memory by 3.4 GB).
         """
         filled = self._size
-        arrays = {"actions": self._actions, "rewards": self._rewards, "terminals": self._terminals,
-                  "episode_ends": self._episode_ends}
+        arrays = {
+            "actions": self._actions,
+            "rewards": self._rewards,
+            "terminals": self._terminals,
+            "episode_ends": self._episode_ends,
+        }
         return {
             **self._config(),
             "frames": self._frames_on_host(filled),
@@ -472,11 +495,14 @@ class ReplayMemory:
         for name, target in arrays.items():
             source = np.asarray(state.get(name))
             if source.shape != (filled, *target.shape[1:]):
-                raise UserError(f"replay memory state: {name} has shape {source.shape}, expected "
-                                f"{(filled, *target.shape[1:])}")
+                raise UserError(
+                    f"replay memory state: {name} has shape {source.shape}, expected {(filled, *target.shape[1:])}"
+                )
         if end_before_oldest.shape != (self.num_envs,):
-            raise UserError(f"replay memory state: end_before_oldest has shape {end_before_oldest.shape}, "
-                            f"expected ({self.num_envs},)")
+            raise UserError(
+                f"replay memory state: end_before_oldest has shape {end_before_oldest.shape}, "
+                f"expected ({self.num_envs},)"
+            )
         for name, target in arrays.items():  # numpy or torch, whichever each side is
             value = state[name]
             target[:filled] = torch.as_tensor(value) if isinstance(target, torch.Tensor) else np.asarray(value)

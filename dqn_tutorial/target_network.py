@@ -28,8 +28,9 @@ def make_target_network(online: nn.Module) -> nn.Module:
     return target
 
 
-def td_targets_from_target(target: nn.Module, rewards: torch.Tensor, next_observations: torch.Tensor,
-                           terminals: torch.Tensor, gamma: float) -> torch.Tensor:
+def td_targets_from_target(
+    target: nn.Module, rewards: torch.Tensor, next_observations: torch.Tensor, terminals: torch.Tensor, gamma: float
+) -> torch.Tensor:
     """y = r + gamma * (1 - terminal) * max_a' target(s')[a'], with no gradient (Chapter 8, Exercise 8.2).
 
     `update.dqn_loss` computes its targets with this function. Without a target network (2013) the

@@ -26,14 +26,19 @@ from dqn_tutorial.implementations import IMPLEMENTATIONS, exercises_root, load_e
 
 @dataclass(frozen=True)
 class Taught:
-    chapter: str      # chapters/<chapter>/exercises.py
-    name: str         # the exercise function, and the reference function of the same name
-    module: str       # the reference module, dqn_tutorial.<module>
-    runs_in: str      # where the agent calls it
+    chapter: str  # chapters/<chapter>/exercises.py
+    name: str  # the exercise function, and the reference function of the same name
+    module: str  # the reference module, dqn_tutorial.<module>
+    runs_in: str  # where the agent calls it
 
 
 TAUGHT = (
-    Taught("01_atari", "lost_a_life", "atari", "frame_skipping.skip_step (every emulator frame) and the fast engine's VectorAtari.recv"),
+    Taught(
+        "01_atari",
+        "lost_a_life",
+        "atari",
+        "frame_skipping.skip_step (every emulator frame) and the fast engine's VectorAtari.recv",
+    ),
     Taught("01_atari", "play_random_game", "atari", "atari.random_agent_returns: the random-play baseline"),
     Taught("01_atari", "summarize_scores", "atari", "evaluation.EvaluationResult: every evaluation's mean and std"),
     Taught("02_preprocessing", "resize_frame", "preprocessing", "the observation wrapper Resize84"),
@@ -45,7 +50,9 @@ TAUGHT = (
     Taught("04_network_2013", "ScaleFrames", "networks", "the first layer of both networks"),
     Taught("04_network_2013", "build_dqn2013_network", "networks", "networks.build_network('dqn2013')"),
     Taught("04_network_2013", "count_parameters", "networks", "the run's summary.json (training.Trainer.summary)"),
-    Taught("05_replay_memory", "memory_bytes", "replay_memory", "ReplayMemory.bytes_needed: the memory check before a run"),
+    Taught(
+        "05_replay_memory", "memory_bytes", "replay_memory", "ReplayMemory.bytes_needed: the memory check before a run"
+    ),
     Taught("05_replay_memory", "add_transition", "replay_memory", "ReplayMemory.add (dqn.store)"),
     Taught("05_replay_memory", "stack_slots", "replay_memory", "ReplayMemory.sample (dqn.learn)"),
     Taught("05_replay_memory", "is_valid_sample", "replay_memory", "ReplayMemory.sample (dqn.learn)"),
@@ -145,6 +152,8 @@ def use_implementation(which: str) -> list[str]:
             continue
         reference = getattr(importlib.import_module(f"dqn_tutorial.{row.module}"), row.name)
         _replace_everywhere(reference, theirs)
-        lines.append(f"{label}: {'yours' if which == 'chapters' else 'the solution'} "
-                     f"({folder.name}/{row.chapter}/exercises.py), run by {row.runs_in}")
+        lines.append(
+            f"{label}: {'yours' if which == 'chapters' else 'the solution'} "
+            f"({folder.name}/{row.chapter}/exercises.py), run by {row.runs_in}"
+        )
     return lines

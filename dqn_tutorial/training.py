@@ -32,8 +32,16 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from dqn_tutorial.checkpoints import (atomic_save, bytes_to_write, ensure_disk_space, load_checkpoint,
-                                      remove_other_replay_files, remove_temporary_files, replay_file_name, safe_load)
+from dqn_tutorial.checkpoints import (
+    atomic_save,
+    bytes_to_write,
+    ensure_disk_space,
+    load_checkpoint,
+    remove_other_replay_files,
+    remove_temporary_files,
+    replay_file_name,
+    safe_load,
+)
 from dqn_tutorial.config import Config
 from dqn_tutorial.dqn import Agent, learn, play_step
 from dqn_tutorial.environment import Emulators
@@ -73,8 +81,10 @@ def peak_memory(device: torch.device) -> dict:
     """The most memory this process has held so far: host (resident set) and GPU (PyTorch's tensors)."""
     host_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
     gpu_bytes = torch.cuda.max_memory_allocated(device) if device.type == "cuda" else None
-    return {"peak_host_memory_gb": round(host_bytes / 1e9, 3),
-            "peak_gpu_memory_gb": None if gpu_bytes is None else round(gpu_bytes / 1e9, 3)}
+    return {
+        "peak_host_memory_gb": round(host_bytes / 1e9, 3),
+        "peak_gpu_memory_gb": None if gpu_bytes is None else round(gpu_bytes / 1e9, 3),
+    }
 
 
 def available_host_memory() -> tuple[int, str] | None:
@@ -104,8 +114,12 @@ def available_host_memory() -> tuple[int, str] | None:
                         used -= int(line.split()[1])
             except (OSError, ValueError, IndexError):
                 pass
-            found.append((max(limit - max(used, 0), 0),
-                          f"cgroup memory limit {limit / 1e9:.2f} GB, {max(used, 0) / 1e9:.2f} GB of it in use"))
+            found.append(
+                (
+                    max(limit - max(used, 0), 0),
+                    f"cgroup memory limit {limit / 1e9:.2f} GB, {max(used, 0) / 1e9:.2f} GB of it in use",
+                )
+            )
     except (OSError, ValueError):
         pass
     return min(found) if found else None
@@ -115,9 +129,11 @@ def check_host_memory(needed: int, capacity: int) -> None:
     """Stop before allocating a replay memory that cannot fit, instead of being killed once it fills up."""
     available = available_host_memory()
     if available is not None and needed > available[0]:
-        raise UserError(f"the replay memory of {capacity:,} transitions needs {needed / 1e9:.2f} GB of memory, "
-                        f"but only {available[0] / 1e9:.2f} GB is available ({available[1]}): "
-                        f"lower --replay-capacity")
+        raise UserError(
+            f"the replay memory of {capacity:,} transitions needs {needed / 1e9:.2f} GB of memory, "
+            f"but only {available[0] / 1e9:.2f} GB is available ({available[1]}): "
+            f"lower --replay-capacity"
+        )
 
 
 class StopSignals:
@@ -151,8 +167,11 @@ class StopSignals:
 
     def _handle(self, number: int, frame) -> None:
         if self.received is not None:
-            print("dqn-tutorial: still saving the checkpoint; wait for it (kill -9 abandons it and keeps "
-                  "the previous one)", file=sys.stderr)
+            print(
+                "dqn-tutorial: still saving the checkpoint; wait for it (kill -9 abandons it and keeps "
+                "the previous one)",
+                file=sys.stderr,
+            )
             return
         self.received = signal.Signals(number).name
         if self.stop_at_once:
@@ -179,21 +198,31 @@ class Update:
 
     def __call__(self, batch) -> None:
         agent, config = self.agent, self.agent.config
-        loss, q_mean = update_step(agent.online, agent.target, agent.optimizer, batch_to_tensors(batch, self.device),
-                                   config.gamma, LOSSES[config.loss])
+        loss, q_mean = update_step(
+            agent.online,
+            agent.target,
+            agent.optimizer,
+            batch_to_tensors(batch, self.device),
+            config.gamma,
+            LOSSES[config.loss],
+        )
         self.losses.append(loss)
         self.q_means.append(q_mean)
 
     def take_means(self) -> tuple[float, float]:
         """Mean loss and Q(s, a) over the updates since the last call (nan when there were none)."""
-        means = [float(torch.stack(values).mean()) if values else float("nan") for values in (self.losses, self.q_means)]
+        means = [
+            float(torch.stack(values).mean()) if values else float("nan") for values in (self.losses, self.q_means)
+        ]
         self.losses, self.q_means = [], []
         return means[0], means[1]
 
     def pending(self) -> dict:
         """The values not yet averaged into a log row, for a checkpoint."""
+
         def stacked(values):
             return torch.stack(values).detach().cpu() if values else torch.zeros(0)
+
         return {"pending_losses": stacked(self.losses), "pending_q_means": stacked(self.q_means)}
 
     def load_pending(self, checkpoint: dict) -> None:
@@ -221,9 +250,14 @@ class PlainEngine:
 
     def make_memory(self, envs: Emulators) -> ReplayMemory:
         config = self.config
-        return ReplayMemory(config.replay_capacity, frame_shape=envs.observation_shape[1:],
-                            history_length=envs.observation_shape[0], frame_dtype=envs.frame_dtype,
-                            num_envs=config.num_envs, seed=config.seed)
+        return ReplayMemory(
+            config.replay_capacity,
+            frame_shape=envs.observation_shape[1:],
+            history_length=envs.observation_shape[0],
+            frame_dtype=envs.frame_dtype,
+            num_envs=config.num_envs,
+            seed=config.seed,
+        )
 
     def make_update(self, agent: Agent) -> Update:
         return Update(agent, self.device)
@@ -239,6 +273,7 @@ def make_engine(config: Config, device: torch.device):
     """The engine config.engine names: 'plain' (above) or 'fast' (dqn_tutorial/fast, loaded only when asked)."""
     if config.engine == "fast":
         from dqn_tutorial.fast.engine import FastEngine
+
         return FastEngine(config, device)
     return PlainEngine(config, device)
 
@@ -259,21 +294,35 @@ class Trainer:
         shape = self.envs.observation_shape
         online = place_network(build_network(config.network, self.envs.num_actions, shape), self.device)
         target = make_target_network(online) if config.target_network else None
-        optimizer = make_optimizer(config.optimizer, online.parameters(), config.learning_rate, config.batch_size,
-                                   capturable=self.device.type == "cuda", adam_epsilon=config.adam_epsilon)
+        optimizer = make_optimizer(
+            config.optimizer,
+            online.parameters(),
+            config.learning_rate,
+            config.batch_size,
+            capturable=self.device.type == "cuda",
+            adam_epsilon=config.adam_epsilon,
+        )
         check_host_memory(self.engine.replay_bytes_on_host(self.envs), config.replay_capacity)
-        self.agent = Agent(config, online, target, optimizer, self.engine.make_memory(self.envs), update=None,
-                           num_actions=self.envs.num_actions, rng=np.random.default_rng(config.seed))
+        self.agent = Agent(
+            config,
+            online,
+            target,
+            optimizer,
+            self.engine.make_memory(self.envs),
+            update=None,
+            num_actions=self.envs.num_actions,
+            rng=np.random.default_rng(config.seed),
+        )
         self.agent.update = self.engine.make_update(self.agent)
-        self.episodes = 0          # whole games finished
+        self.episodes = 0  # whole games finished
         self.best_eval = -float("inf")
-        self.wall_seconds = 0.0    # over all sessions of this run
+        self.wall_seconds = 0.0  # over all sessions of this run
         self.learning_seconds = 0.0  # wall time spent after learning started
-        self.learning_steps = 0      # agent steps taken after learning started
+        self.learning_steps = 0  # agent steps taken after learning started
         self.recent_returns: deque[float] = deque(maxlen=100)
         self.resumes = 0
-        self.refill_target = 0      # transitions to play into an empty memory after a resume without one
-        self.refill_steps = 0       # agent steps played for that refill (not counted in self.step)
+        self.refill_target = 0  # transitions to play into an empty memory after a resume without one
+        self.refill_steps = 0  # agent steps played for that refill (not counted in self.step)
         self._saved: tuple[int, Path] | None = None  # (step, path) of the last checkpoint written
         self._signals = StopSignals()
         # The next steps at which a metrics row, an evaluation and a checkpoint are due; saved with
@@ -285,8 +334,7 @@ class Trainer:
     # The agent's state, under the names the bookkeeping and the benchmarks use.
     online = property(lambda self: self.agent.online, lambda self, value: setattr(self.agent, "online", value))
     target = property(lambda self: self.agent.target, lambda self, value: setattr(self.agent, "target", value))
-    optimizer = property(lambda self: self.agent.optimizer,
-                         lambda self, value: setattr(self.agent, "optimizer", value))
+    optimizer = property(lambda self: self.agent.optimizer, lambda self, value: setattr(self.agent, "optimizer", value))
     memory = property(lambda self: self.agent.memory)
     step = property(lambda self: self.agent.step)
     updates = property(lambda self: self.agent.updates)
@@ -327,8 +375,14 @@ class Trainer:
         if not self.games_restored:
             self.start_games()
         self._last_tick = (time.perf_counter(), self.step)
-        bar = tqdm(total=config.total_steps, initial=self.step, unit="step", disable=not self.progress,
-                   dynamic_ncols=True, smoothing=0.05)
+        bar = tqdm(
+            total=config.total_steps,
+            initial=self.step,
+            unit="step",
+            disable=not self.progress,
+            dynamic_ncols=True,
+            smoothing=0.05,
+        )
         deadline = time.perf_counter() + 60 * config.max_wall_minutes if config.max_wall_minutes else float("inf")
         self.stopped_by_time = False
         signals = self._signals = StopSignals()
@@ -363,8 +417,10 @@ class Trainer:
                 advice = f"Continue with: dqn-tutorial resume --run-dir {self.run_dir}"
                 if not config.save_replay:
                     refill = min(self.step, config.replay_capacity, max(config.learning_starts, config.batch_size))
-                    advice += (f" (save_replay is off: the resume first refills the replay memory with {refill:,} "
-                               f"transitions of play)")
+                    advice += (
+                        f" (save_replay is off: the resume first refills the replay memory with {refill:,} "
+                        f"transitions of play)"
+                    )
                 raise UserError(f"interrupted ({reason}) at step {self.step}; saved {path}. {advice}") from None
         bar.close()
         metrics.close()
@@ -382,12 +438,17 @@ class Trainer:
         if self.step >= self.next_log:
             self.next_log += config.log_every
             c = config  # the epsilon of the step just played
-            epsilon = epsilon_at(self.step - c.num_envs, c.learning_starts, c.epsilon_start, c.epsilon_end,
-                                 c.epsilon_decay_steps)
+            epsilon = epsilon_at(
+                self.step - c.num_envs, c.learning_starts, c.epsilon_start, c.epsilon_end, c.epsilon_decay_steps
+            )
             row = self.log_row(epsilon)
             metrics.write(row)
-            bar.set_postfix(sps=f"{row['steps_per_second']:.0f}", eps=f"{epsilon:.3f}",
-                            ret=f"{row['recent_return']:.1f}", loss=f"{row['loss']:.4f}")
+            bar.set_postfix(
+                sps=f"{row['steps_per_second']:.0f}",
+                eps=f"{epsilon:.3f}",
+                ret=f"{row['recent_return']:.1f}",
+                loss=f"{row['loss']:.4f}",
+            )
         if self.step >= self.next_eval:
             self.evaluate_and_record(config.eval_episodes)
             self.next_eval += config.eval_every
@@ -411,12 +472,18 @@ class Trainer:
         loss, q_mean = self.agent.update.take_means()
         learning_seconds, learning_steps, wall = self.learning_seconds, self.learning_steps, self.wall_seconds
         return {
-            "step": self.step, "frames": self.step * self.config.frame_skip, "updates": self.updates,
-            "episodes": self.episodes, "epsilon": round(epsilon, 5),
-            "loss": loss, "q_mean": q_mean,
+            "step": self.step,
+            "frames": self.step * self.config.frame_skip,
+            "updates": self.updates,
+            "episodes": self.episodes,
+            "epsilon": round(epsilon, 5),
+            "loss": loss,
+            "q_mean": q_mean,
             "recent_return": float(np.mean(self.recent_returns)) if self.recent_returns else float("nan"),
             "wall_seconds": round(wall, 2),
-            "steps_per_second": learning_steps / learning_seconds if learning_seconds > 0 else self.step / max(wall, 1e-9),
+            "steps_per_second": learning_steps / learning_seconds
+            if learning_seconds > 0
+            else self.step / max(wall, 1e-9),
         }
 
     def evaluate_and_record(self, episodes: int) -> dict:
@@ -432,30 +499,47 @@ class Trainer:
         now = time.perf_counter()
         self.wall_seconds += now - self._last_tick[0]
         self._last_tick = (now, self.step)
-        row = {"step": self.step, "frames": self.step * self.config.frame_skip, "mean": result.mean,
-               "std": result.std, "episodes": episodes}
+        row = {
+            "step": self.step,
+            "frames": self.step * self.config.frame_skip,
+            "mean": result.mean,
+            "std": result.std,
+            "episodes": episodes,
+        }
         MetricsWriter(self.run_dir / "evaluations.csv").write(row)
         if result.mean > self.best_eval:
             self.best_eval = result.mean
-            best = {"config": self.config.to_dict(), "online": self.online.state_dict(), "step": self.step,
-                    "eval_mean": result.mean}
+            best = {
+                "config": self.config.to_dict(),
+                "online": self.online.state_dict(),
+                "step": self.step,
+                "eval_mean": result.mean,
+            }
             ensure_disk_space(self.run_dir / "checkpoints", bytes_to_write(best), "the best checkpoint (best.pt)")
             atomic_save(best, self.run_dir / "checkpoints" / "best.pt")
         return row
 
     def summary(self) -> dict:
         return {
-            "total_steps": self.step, "total_frames": self.step * self.config.frame_skip, "updates": self.updates,
-            "episodes": self.episodes, "wall_seconds": round(self.wall_seconds, 2),
-            "steps_per_second": round(self.learning_steps / self.learning_seconds, 2) if self.learning_seconds else None,
+            "total_steps": self.step,
+            "total_frames": self.step * self.config.frame_skip,
+            "updates": self.updates,
+            "episodes": self.episodes,
+            "wall_seconds": round(self.wall_seconds, 2),
+            "steps_per_second": round(self.learning_steps / self.learning_seconds, 2)
+            if self.learning_seconds
+            else None,
             "steps_per_second_measured_over": "agent steps after learning_starts",
             "recent_return_mean": float(np.mean(self.recent_returns)) if self.recent_returns else None,
             "best_eval_mean": None if self.best_eval == -float("inf") else self.best_eval,
             "network_parameters": count_parameters(self.online),
-            "device": str(self.device), "resumes": self.resumes, "engine": self.config.engine,
+            "device": str(self.device),
+            "resumes": self.resumes,
+            "engine": self.config.engine,
             "refill_steps": self.refill_steps,
             "stopped_by_time_budget": getattr(self, "stopped_by_time", False),
-            **peak_memory(self.device), **self.engine.settings(),
+            **peak_memory(self.device),
+            **self.engine.settings(),
         }
 
     # ----- persistence -----
@@ -464,8 +548,11 @@ class Trainer:
         envs = self.envs.state()
         if envs is None or not hasattr(self, "observations"):
             return None
-        return {"envs": envs, "observations": torch.from_numpy(np.array(self.observations, copy=True)),
-                "episode_returns": torch.from_numpy(np.array(self.episode_returns, dtype=np.float64))}
+        return {
+            "envs": envs,
+            "observations": torch.from_numpy(np.array(self.observations, copy=True)),
+            "episode_returns": torch.from_numpy(np.array(self.episode_returns, dtype=np.float64)),
+        }
 
     def restore_games(self, games: dict | None) -> bool:
         """Continue the games a checkpoint saved; False where it saved none (then new games start)."""
@@ -479,15 +566,25 @@ class Trainer:
     def state(self) -> dict:
         agent = self.agent
         return {
-            "config": self.config.to_dict(), "online": agent.online.state_dict(),
+            "config": self.config.to_dict(),
+            "online": agent.online.state_dict(),
             "target": None if agent.target is None else agent.target.state_dict(),
-            "optimizer": agent.optimizer.state_dict(), "step": agent.step, "updates": agent.updates,
+            "optimizer": agent.optimizer.state_dict(),
+            "step": agent.step,
+            "updates": agent.updates,
             "learned_until": agent.learned_until,
-            "episodes": self.episodes, "best_eval": self.best_eval, "wall_seconds": self.wall_seconds,
-            "learning_seconds": self.learning_seconds, "learning_steps": self.learning_steps,
-            "recent_returns": list(self.recent_returns), "rng": agent.rng.bit_generator.state,
-            "torch_rng": torch.get_rng_state(), "resumes": self.resumes,
-            "next_log": self.next_log, "next_eval": self.next_eval, "next_checkpoint": self.next_checkpoint,
+            "episodes": self.episodes,
+            "best_eval": self.best_eval,
+            "wall_seconds": self.wall_seconds,
+            "learning_seconds": self.learning_seconds,
+            "learning_steps": self.learning_steps,
+            "recent_returns": list(self.recent_returns),
+            "rng": agent.rng.bit_generator.state,
+            "torch_rng": torch.get_rng_state(),
+            "resumes": self.resumes,
+            "next_log": self.next_log,
+            "next_eval": self.next_eval,
+            "next_checkpoint": self.next_checkpoint,
             # the updates' losses and Q values since the last metrics row, which the next row averages
             **agent.update.pending(),
             "games": self.games_state(),
@@ -506,8 +603,12 @@ class Trainer:
         checkpoint_id = secrets.token_hex(4)
         replay_state = self.memory.state_dict() if self.config.save_replay else None
         replay_name = None if replay_state is None else replay_file_name(self.step, checkpoint_id)
-        state = {**self.state(), "checkpoint_id": checkpoint_id, "replay_file": replay_name,
-                 "replay_steps": None if replay_state is None else replay_state["steps"]}
+        state = {
+            **self.state(),
+            "checkpoint_id": checkpoint_id,
+            "replay_file": replay_name,
+            "replay_steps": None if replay_state is None else replay_state["steps"],
+        }
         needed = 2 * bytes_to_write(state) + (0 if replay_state is None else bytes_to_write(replay_state))
         ensure_disk_space(folder, needed, f"the checkpoint at step {self.step:,}")
         if replay_state is not None:
@@ -542,9 +643,11 @@ class Trainer:
                 self.target.load_state_dict(checkpoint["target"])
             self.optimizer.load_state_dict(checkpoint["optimizer"])
         except (RuntimeError, ValueError, KeyError) as error:
-            raise UserError(f"the checkpoint's weights do not fit the network its config describes "
-                            f"({self.config.network}, {self.num_actions} actions): the checkpoint is damaged or "
-                            f"was edited; resume from another step_*.pt ({type(error).__name__})") from None
+            raise UserError(
+                f"the checkpoint's weights do not fit the network its config describes "
+                f"({self.config.network}, {self.num_actions} actions): the checkpoint is damaged or "
+                f"was edited; resume from another step_*.pt ({type(error).__name__})"
+            ) from None
         self.agent.step, self.agent.updates = checkpoint["step"], checkpoint["updates"]
         self.agent.learned_until = checkpoint.get("learned_until", checkpoint["step"])
         for name in ("episodes", "best_eval", "wall_seconds", "learning_seconds", "learning_steps", "resumes"):
@@ -553,8 +656,11 @@ class Trainer:
         self.agent.rng.bit_generator.state = checkpoint["rng"]
         torch.set_rng_state(checkpoint["torch_rng"])
         config = self.config
-        for name, every in (("next_log", config.log_every), ("next_eval", config.eval_every),
-                            ("next_checkpoint", config.checkpoint_every)):
+        for name, every in (
+            ("next_log", config.log_every),
+            ("next_eval", config.eval_every),
+            ("next_checkpoint", config.checkpoint_every),
+        ):
             # checkpoints written before the schedule was saved: the next point of the grid
             setattr(self, name, checkpoint.get(name, (self.step // every + 1) * every))
         self.agent.update.load_pending(checkpoint)
@@ -568,8 +674,7 @@ class Trainer:
             # No replay memory to restore (save_replay off, or a run saved before it was written):
             # play into the empty memory, without updates and without counting the steps, until it holds
             # what it held (at most learning_starts transitions) so sampling can resume.
-            self.refill_target = min(self.step, config.replay_capacity,
-                                     max(config.learning_starts, config.batch_size))
+            self.refill_target = min(self.step, config.replay_capacity, max(config.learning_starts, config.batch_size))
         # Rows a stopped process wrote after this checkpoint come again: drop them first, so each file
         # reads as one uninterrupted run (no duplicated or backward rows).
         truncate_rows(self.run_dir / "metrics.csv", min(self.step + 1, self.next_log))
@@ -592,9 +697,11 @@ class Trainer:
             expected = checkpoint["step"] // self.config.num_envs
             steps = state.get("steps") if isinstance(state, dict) else None
             if steps != expected:
-                raise UserError(f"{path} does not belong to {latest}: it holds the replay memory after "
-                                f"{steps} steps per emulator, the checkpoint is at {expected}; delete {path} to "
-                                f"resume with a refilled replay memory")
+                raise UserError(
+                    f"{path} does not belong to {latest}: it holds the replay memory after "
+                    f"{steps} steps per emulator, the checkpoint is at {expected}; delete {path} to "
+                    f"resume with a refilled replay memory"
+                )
             self.memory.load_state_dict(state)
             return True
         name = checkpoint["replay_file"]
@@ -603,13 +710,20 @@ class Trainer:
             return False
         path = folder / str(name)
         if not isinstance(name, str) or Path(name).name != name or not path.is_file():
-            raise UserError(f"the checkpoint set in {folder} is incomplete: {latest.name} names the replay memory "
-                            f"file {name}, which is not there (moved or deleted?)")
+            raise UserError(
+                f"the checkpoint set in {folder} is incomplete: {latest.name} names the replay memory "
+                f"file {name}, which is not there (moved or deleted?)"
+            )
         state = safe_load(path, "replay memory", mmap=True)
-        if (not isinstance(state, dict) or state.get("checkpoint_id") != checkpoint.get("checkpoint_id")
-                or state.get("steps") != checkpoint.get("replay_steps")):
-            raise UserError(f"{path} does not belong to {latest} (checkpoint id or step count differ): "
-                            f"the pair was not saved together")
+        if (
+            not isinstance(state, dict)
+            or state.get("checkpoint_id") != checkpoint.get("checkpoint_id")
+            or state.get("steps") != checkpoint.get("replay_steps")
+        ):
+            raise UserError(
+                f"{path} does not belong to {latest} (checkpoint id or step count differ): "
+                f"the pair was not saved together"
+            )
         self.memory.load_state_dict(state)
         remove_other_replay_files(folder, keep=name)  # sets a killed save left unpublished
         return True
@@ -624,8 +738,10 @@ def prepare_run_directory(run_dir: Path, config: Config) -> None:
     """A new run never writes into a directory that already holds one (nothing the user made is lost)."""
     run_dir = Path(run_dir)
     if (run_dir / "config.json").exists() or (run_dir / "checkpoints").exists():
-        raise UserError(f"{run_dir} already holds a run: continue it with `dqn-tutorial resume --run-dir {run_dir}` "
-                        f"or choose another --run-dir")
+        raise UserError(
+            f"{run_dir} already holds a run: continue it with `dqn-tutorial resume --run-dir {run_dir}` "
+            f"or choose another --run-dir"
+        )
     run_dir.mkdir(parents=True, exist_ok=True)
     config.save(run_dir / "config.json")
 
@@ -667,14 +783,21 @@ def resume(run_dir: Path, total_steps: int | None = None, progress: bool = True,
     if saved.is_file():
         # A checkpoint from another run copied into this folder must not silently take it over.
         on_disk = Config.load(saved)
-        differ = sorted(name for name, value in on_disk.to_dict().items()
-                        if name not in ("total_steps", "device") and getattr(config, name) != value)
+        differ = sorted(
+            name
+            for name, value in on_disk.to_dict().items()
+            if name not in ("total_steps", "device") and getattr(config, name) != value
+        )
         if differ:
-            raise UserError(f"the checkpoint in {run_dir} belongs to another run: its {', '.join(differ[:4])} "
-                            f"differ from {saved}; resume the run it came from, or start a new one with train")
+            raise UserError(
+                f"the checkpoint in {run_dir} belongs to another run: its {', '.join(differ[:4])} "
+                f"differ from {saved}; resume the run it came from, or start a new one with train"
+            )
     if checkpoint["step"] >= config.total_steps:
-        raise UserError(f"{run_dir} already reached {checkpoint['step']} of {config.total_steps} steps: "
-                        f"pass --total-steps N with N > {checkpoint['step']} to train further")
+        raise UserError(
+            f"{run_dir} already reached {checkpoint['step']} of {config.total_steps} steps: "
+            f"pass --total-steps N with N > {checkpoint['step']} to train further"
+        )
     config.save(run_dir / "config.json")
     trainer = make_trainer(config, run_dir, progress)
     trainer.restore(checkpoint)

@@ -34,14 +34,22 @@ class TensorBatch:
 
 def batch_to_tensors(batch, device: torch.device | str) -> TensorBatch:
     """Move a replay-memory batch (numpy) to the device; frames stay uint8 until the network scales them."""
+
     def move(array: np.ndarray) -> torch.Tensor:
         return torch.from_numpy(np.ascontiguousarray(array)).to(device, non_blocking=True)
-    return TensorBatch(move(batch.observations), move(batch.actions).long(), move(batch.rewards).float(),
-                       move(batch.next_observations), move(batch.terminals).float())
+
+    return TensorBatch(
+        move(batch.observations),
+        move(batch.actions).long(),
+        move(batch.rewards).float(),
+        move(batch.next_observations),
+        move(batch.terminals).float(),
+    )
 
 
-def dqn_loss(online: nn.Module, target: nn.Module, batch: TensorBatch, gamma: float,
-             loss: Callable[[torch.Tensor], torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+def dqn_loss(
+    online: nn.Module, target: nn.Module, batch: TensorBatch, gamma: float, loss: Callable[[torch.Tensor], torch.Tensor]
+) -> tuple[torch.Tensor, torch.Tensor]:
     """The loss of one minibatch, and its Q(s, a) detached (for logging).
 
     Chapter 7, Exercise 7.1. The targets y come from `target` without gradient (Chapter 8's
@@ -55,9 +63,14 @@ def dqn_loss(online: nn.Module, target: nn.Module, batch: TensorBatch, gamma: fl
     return loss(targets - q_taken), q_taken.detach()
 
 
-def update_step(online: nn.Module, target: nn.Module | None, optimizer: torch.optim.Optimizer,
-                batch: TensorBatch, gamma: float,
-                loss: Callable[[torch.Tensor], torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+def update_step(
+    online: nn.Module,
+    target: nn.Module | None,
+    optimizer: torch.optim.Optimizer,
+    batch: TensorBatch,
+    gamma: float,
+    loss: Callable[[torch.Tensor], torch.Tensor],
+) -> tuple[torch.Tensor, torch.Tensor]:
     """One SGD step on the loss of `batch`; `target=None` means no target network (2013).
 
     Chapter 7, Exercise 7.2. Gradients are cleared first (PyTorch adds them up), then backward, then one

@@ -14,8 +14,14 @@ from dqn_tutorial.errors import UserError
 from dqn_tutorial.exploration import epsilon_greedy, q_values
 
 
-def play_and_capture(network: torch.nn.Module, config: Config, seed: int, epsilon: float,
-                     device: str | torch.device = "cpu", max_agent_steps: int | None = None) -> tuple[list[np.ndarray], float]:
+def play_and_capture(
+    network: torch.nn.Module,
+    config: Config,
+    seed: int,
+    epsilon: float,
+    device: str | torch.device = "cpu",
+    max_agent_steps: int | None = None,
+) -> tuple[list[np.ndarray], float]:
     """RGB frames of one game (one per agent step) and its real score.
 
     Actions from `epsilon_greedy(q_values(network, ...), epsilon, rng)` (Chapter 6), the network on its
@@ -55,15 +61,19 @@ VIDEO_FORMATS = (".gif", ".mp4")
 def check_video_path(path: Path) -> None:
     """The format comes from the extension: checked before a game is played, not after."""
     if Path(path).suffix.lower() not in VIDEO_FORMATS:
-        raise UserError(f"unsupported video format {Path(path).suffix or '(no extension)'!r} for --output {path}: "
-                        f"end it with .gif or .mp4")
+        raise UserError(
+            f"unsupported video format {Path(path).suffix or '(no extension)'!r} for --output {path}: "
+            f"end it with .gif or .mp4"
+        )
 
 
 def check_can_render(config: Config) -> None:
     """Atari games render through ALE; gymnasium's classic-control games (CartPole) need pygame."""
     if not config.is_atari and importlib.util.find_spec("pygame") is None:
-        raise UserError(f"recording {config.env_id} needs pygame, which is not installed: "
-                        f"pip install pygame (Atari runs record without it)")
+        raise UserError(
+            f"recording {config.env_id} needs pygame, which is not installed: "
+            f"pip install pygame (Atari runs record without it)"
+        )
 
 
 def write_video(frames: list[np.ndarray], path: Path, fps: int = 15) -> Path:
@@ -77,10 +87,12 @@ def write_video(frames: list[np.ndarray], path: Path, fps: int = 15) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".gif":
         from PIL import Image
+
         images = [Image.fromarray(frame) for frame in frames]
         images[0].save(path, save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
     elif path.suffix.lower() == ".mp4":
         import cv2
+
         height, width = frames[0].shape[:2]
         writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
         for frame in frames:

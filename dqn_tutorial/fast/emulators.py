@@ -28,13 +28,13 @@ from ale_py.vector_env import AtariVectorEnv
 
 from dqn_tutorial.atari import ale_env_id, lost_a_life
 from dqn_tutorial.config import Config
-from dqn_tutorial.fast.replay_memory import to_device
 from dqn_tutorial.errors import UserError
+from dqn_tutorial.fast.replay_memory import to_device
 
 
 def rom_name(game: str) -> str:
-    """"Breakout" or "ALE/Breakout-v5" -> "breakout"; "MsPacman" -> "ms_pacman" (the C++ env's ROM names)."""
-    name = ale_env_id(game)[len("ALE/"):-len("-v5")]
+    """ "Breakout" or "ALE/Breakout-v5" -> "breakout"; "MsPacman" -> "ms_pacman" (the C++ env's ROM names)."""
+    name = ale_env_id(game)[len("ALE/") : -len("-v5")]
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
@@ -92,8 +92,15 @@ class VectorAtari:
 
     plays_in_background = True  # between send() and recv(): the training loop queues its updates then
 
-    def __init__(self, config: Config, num_envs: int, seed: int, device: torch.device | str = "cpu",
-                 evaluation: bool = False, num_threads: int = 0):
+    def __init__(
+        self,
+        config: Config,
+        num_envs: int,
+        seed: int,
+        device: torch.device | str = "cpu",
+        evaluation: bool = False,
+        num_threads: int = 0,
+    ):
         if not config.is_atari:
             raise UserError(f"the fast engine runs Atari games only; {config.env_id} needs --engine plain")
         self.device = torch.device(device)
@@ -102,12 +109,22 @@ class VectorAtari:
         self.seed = seed
         self.num_threads = emulator_threads(num_threads, num_envs)
         self.envs = AtariVectorEnv(
-            rom_name(config.env_id), num_envs, num_threads=self.num_threads, autoreset_mode="SameStep",
-            frameskip=config.frame_skip, maxpool=config.max_last_two, noop_max=vector_noop_max(config.noop_max),
+            rom_name(config.env_id),
+            num_envs,
+            num_threads=self.num_threads,
+            autoreset_mode="SameStep",
+            frameskip=config.frame_skip,
+            maxpool=config.max_last_two,
+            noop_max=vector_noop_max(config.noop_max),
             repeat_action_probability=config.sticky_action_probability,
             max_num_frames_per_episode=config.eval_max_frames if evaluation else config.max_episode_frames,
-            img_height=84, img_width=84, grayscale=True, stack_num=1,
-            use_fire_reset=False, episodic_life=False, reward_clipping=False,  # done here / by the learner
+            img_height=84,
+            img_width=84,
+            grayscale=True,
+            stack_num=1,
+            use_fire_reset=False,
+            episodic_life=False,
+            reward_clipping=False,  # done here / by the learner
         )
         self.num_actions = int(self.envs.single_action_space.n)
         self.frame_shape = (84, 84)
@@ -151,8 +168,12 @@ class VectorAtari:
         lives = np.asarray(info["lives"], dtype=np.int64)
         ended = terminated | truncated
         # Chapter 1's lost_a_life, per emulator; a new game restores the lives: no loss
-        life_lost = np.array([lost_a_life({"lives": before}, {"lives": now}) for before, now in zip(self._lives, lives)],
-                             dtype=bool) & ~ended
+        life_lost = (
+            np.array(
+                [lost_a_life({"lives": before}, {"lives": now}) for before, now in zip(self._lives, lives)], dtype=bool
+            )
+            & ~ended
+        )
         life_lost |= terminated & (self._lives > 0)  # the last life lost ends the game
         self._lives = lives.copy()
         if self.fire_action is not None:

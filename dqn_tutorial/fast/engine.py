@@ -15,8 +15,8 @@ import time
 import numpy as np
 import torch
 
-from dqn_tutorial.dqn import Agent
 from dqn_tutorial.config import Config
+from dqn_tutorial.dqn import Agent
 from dqn_tutorial.fast.emulators import VectorAtari
 from dqn_tutorial.fast.evaluation import evaluate_in_parallel
 from dqn_tutorial.fast.replay_memory import DeviceReplayMemory
@@ -70,8 +70,16 @@ class LazyGraphedUpdate:
     def __call__(self, batch) -> None:
         if self.graphed is None:
             agent, config = self.agent, self.agent.config
-            self.graphed = GraphedUpdate(agent.online, agent.target, agent.optimizer, config.gamma,
-                                         LOSSES[config.loss], config.batch_size, self.observation_shape, self.device)
+            self.graphed = GraphedUpdate(
+                agent.online,
+                agent.target,
+                agent.optimizer,
+                config.gamma,
+                LOSSES[config.loss],
+                config.batch_size,
+                self.observation_shape,
+                self.device,
+            )
         self.graphed(batch)
 
     def take_means(self) -> tuple[float, float]:
@@ -108,9 +116,14 @@ class FastEngine:
 
     def make_memory(self, envs: VectorAtari) -> DeviceReplayMemory:
         config = self.config
-        return DeviceReplayMemory(config.replay_capacity, frame_shape=envs.frame_shape,
-                                  history_length=config.history_length, num_envs=config.num_envs,
-                                  seed=config.seed, device=self.device)
+        return DeviceReplayMemory(
+            config.replay_capacity,
+            frame_shape=envs.frame_shape,
+            history_length=config.history_length,
+            num_envs=config.num_envs,
+            seed=config.seed,
+            device=self.device,
+        )
 
     def make_update(self, agent: Agent) -> LazyGraphedUpdate:
         return LazyGraphedUpdate(agent, self.device, self.envs.observation_shape)
@@ -122,6 +135,9 @@ class FastEngine:
         return result
 
     def settings(self) -> dict:
-        return {"env_threads": self.envs.num_threads, "torch_cpu_threads": torch.get_num_threads(),
-                "gpu_settings": self.device_settings,
-                "evaluation_seconds_this_session": round(self.evaluation_seconds, 2)}
+        return {
+            "env_threads": self.envs.num_threads,
+            "torch_cpu_threads": torch.get_num_threads(),
+            "gpu_settings": self.device_settings,
+            "evaluation_seconds_this_session": round(self.evaluation_seconds, 2),
+        }

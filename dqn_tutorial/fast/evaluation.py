@@ -12,8 +12,14 @@ from dqn_tutorial.exploration import epsilon_greedy, q_values
 from dqn_tutorial.fast.emulators import VectorAtari
 
 
-def evaluate_in_parallel(network: torch.nn.Module, config: Config, episodes: int, seed: int,
-                         epsilon: float | None = None, device: str | torch.device = "cpu") -> EvaluationResult:
+def evaluate_in_parallel(
+    network: torch.nn.Module,
+    config: Config,
+    episodes: int,
+    seed: int,
+    epsilon: float | None = None,
+    device: str | torch.device = "cpu",
+) -> EvaluationResult:
     """The same protocol with `episodes` games played at once, one per C++ emulator (the fast engine's).
 
     Each emulator's first game is scored and later ones are ignored, so short games are not favoured
@@ -21,8 +27,10 @@ def evaluate_in_parallel(network: torch.nn.Module, config: Config, episodes: int
     """
     check_arguments(episodes, seed, epsilon)
     if episodes > MAX_ENVS:
-        raise UserError(f"the fast engine plays each game on its own emulator: at most {MAX_ENVS} games at once, "
-                        f"got {episodes}: lower --episodes")
+        raise UserError(
+            f"the fast engine plays each game on its own emulator: at most {MAX_ENVS} games at once, "
+            f"got {episodes}: lower --episodes"
+        )
     epsilon = config.eval_epsilon if epsilon is None else epsilon
     envs = VectorAtari(config, episodes, seed=seed, device=device, evaluation=True, num_threads=config.env_threads)
     rng = np.random.default_rng(seed)
@@ -33,7 +41,9 @@ def evaluate_in_parallel(network: torch.nn.Module, config: Config, episodes: int
     try:
         stacks = envs.reset()
         while not finished.all():
-            _, stacks, rewards, terminated, truncated, _ = envs.step(epsilon_greedy(q_values(network, stacks), epsilon, rng))
+            _, stacks, rewards, terminated, truncated, _ = envs.step(
+                epsilon_greedy(q_values(network, stacks), epsilon, rng)
+            )
             playing = ~finished
             totals[playing] += rewards[playing]
             lengths[playing] += 1

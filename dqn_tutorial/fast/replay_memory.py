@@ -42,8 +42,15 @@ def to_device(array: np.ndarray, device: torch.device) -> torch.Tensor:
 class DeviceReplayMemory(ReplayMemory):
     """ReplayMemory whose frames are a uint8 tensor on `device`; `sample_batches` returns device tensors."""
 
-    def __init__(self, capacity: int, frame_shape=(84, 84), history_length: int = 4, num_envs: int = 1,
-                 seed: int | None = None, device: torch.device | str = "cpu"):
+    def __init__(
+        self,
+        capacity: int,
+        frame_shape=(84, 84),
+        history_length: int = 4,
+        num_envs: int = 1,
+        seed: int | None = None,
+        device: torch.device | str = "cpu",
+    ):
         self.device = torch.device(device)
         super().__init__(capacity, frame_shape, history_length, np.uint8, num_envs, seed)
 
@@ -52,13 +59,16 @@ class DeviceReplayMemory(ReplayMemory):
         if self.device.type == "cuda":
             free, _ = torch.cuda.mem_get_info(self.device)
             if needed > free:
-                raise UserError(f"the replay memory needs {needed / 1e9:.2f} GB on {self.device} but only "
-                                f"{free / 1e9:.2f} GB is free: lower --replay-capacity or use --engine plain")
+                raise UserError(
+                    f"the replay memory needs {needed / 1e9:.2f} GB on {self.device} but only "
+                    f"{free / 1e9:.2f} GB is free: lower --replay-capacity or use --engine plain"
+                )
         return torch.empty((slots, envs, *self.frame_shape), dtype=torch.uint8, device=self.device)
 
     # ------------------------------------------------------------------ vectorised Chapter 5
-    def _write(self, frame, action: np.ndarray, reward: np.ndarray, terminal: np.ndarray,
-               episode_end: np.ndarray) -> None:
+    def _write(
+        self, frame, action: np.ndarray, reward: np.ndarray, terminal: np.ndarray, episode_end: np.ndarray
+    ) -> None:
         """`add_transition` on all environments at once: one frame copy on the device, not one per emulator."""
         slot, size = self._cursor, self._size
         if size == self._slots:
@@ -119,8 +129,12 @@ class DeviceReplayMemory(ReplayMemory):
     def _frame_slots(self, k: np.ndarray, env: np.ndarray, oldest: int) -> np.ndarray:
         """`stack_slots` at k and at k + 1 for all sampled (valid) k at once: (2, B, history) slots."""
         end_before_oldest = self._end_before_oldest
-        steps = np.stack([self._stack_steps(k, env, oldest, end_before_oldest),
-                          self._stack_steps(k + 1, env, oldest, end_before_oldest)])
+        steps = np.stack(
+            [
+                self._stack_steps(k, env, oldest, end_before_oldest),
+                self._stack_steps(k + 1, env, oldest, end_before_oldest),
+            ]
+        )
         return steps % self._slots
 
     def _as_frame(self, frame) -> torch.Tensor:
@@ -139,11 +153,21 @@ class DeviceReplayMemory(ReplayMemory):
         table = self._frames.view(-1, *self.frame_shape)
         frames = table.index_select(0, to_device(flat_index.reshape(-1), self.device))
         frames = frames.view(2, count, batch_size, self.history_length, *self.frame_shape)
-        small = np.stack([self._actions[slot, env].astype(np.float32), self._rewards[slot, env],
-                          self._terminals[slot, env].astype(np.float32)])   # one copy for all three
+        small = np.stack(
+            [
+                self._actions[slot, env].astype(np.float32),
+                self._rewards[slot, env],
+                self._terminals[slot, env].astype(np.float32),
+            ]
+        )  # one copy for all three
         small = to_device(small, self.device).view(3, count, batch_size)
-        return TensorBatch(observations=frames[0], actions=small[0].long(), rewards=small[1],
-                           next_observations=frames[1], terminals=small[2])
+        return TensorBatch(
+            observations=frames[0],
+            actions=small[0].long(),
+            rewards=small[1],
+            next_observations=frames[1],
+            terminals=small[2],
+        )
 
     def sample(self, batch_size: int) -> TensorBatch:
         """One minibatch as device tensors: what `dqn.learn` hands the fast engine's update."""

@@ -22,9 +22,18 @@ from dqn_tutorial.update import TensorBatch, update_step
 class GraphedUpdate:
     """Call with a TensorBatch on the device to make one SGD update; sums loss and Q on the device."""
 
-    def __init__(self, online: nn.Module, target: nn.Module | None, optimizer: torch.optim.Optimizer,
-                 gamma: float, loss, batch_size: int, observation_shape: tuple[int, ...],
-                 device: torch.device | str, use_graph: bool | None = None):
+    def __init__(
+        self,
+        online: nn.Module,
+        target: nn.Module | None,
+        optimizer: torch.optim.Optimizer,
+        gamma: float,
+        loss,
+        batch_size: int,
+        observation_shape: tuple[int, ...],
+        device: torch.device | str,
+        use_graph: bool | None = None,
+    ):
         self.online, self.target, self.optimizer = online, target, optimizer
         self.gamma, self.loss = gamma, loss
         self.device = torch.device(device)
@@ -35,8 +44,11 @@ class GraphedUpdate:
 
         self.batch = TensorBatch(
             observations=zeros(batch_size, *observation_shape, dtype=torch.uint8),
-            actions=zeros(batch_size, dtype=torch.int64), rewards=zeros(batch_size),
-            next_observations=zeros(batch_size, *observation_shape, dtype=torch.uint8), terminals=zeros(batch_size))
+            actions=zeros(batch_size, dtype=torch.int64),
+            rewards=zeros(batch_size),
+            next_observations=zeros(batch_size, *observation_shape, dtype=torch.uint8),
+            terminals=zeros(batch_size),
+        )
         # Running sums read only when a log row is written: reading them every update would make the
         # host wait for the GPU each time.
         self.loss_sum, self.q_sum, self.count = zeros(), zeros(), 0
@@ -97,8 +109,11 @@ def restored_in_place(network: nn.Module, optimizer: torch.optim.Optimizer, extr
     """
     parameters = list(network.parameters())
     saved_parameters = [p.detach().clone() for p in parameters]
-    saved_state = {p: {k: v.clone() for k, v in optimizer.state[p].items() if torch.is_tensor(v)}
-                   for p in parameters if optimizer.state.get(p)}
+    saved_state = {
+        p: {k: v.clone() for k, v in optimizer.state[p].items() if torch.is_tensor(v)}
+        for p in parameters
+        if optimizer.state.get(p)
+    }
     saved_extras = [t.clone() for t in extras]
     yield
     with torch.no_grad():

@@ -129,7 +129,13 @@ def test_same_seed_same_game_different_seed_different_start():
 
 
 @pytest.mark.parametrize(
-    "name, expected", [("Breakout", "ALE/Breakout-v5"), ("breakout", "ALE/Breakout-v5"), ("ALE/Breakout-v5", "ALE/Breakout-v5"), ("spaceinvaders", "ALE/SpaceInvaders-v5")]
+    "name, expected",
+    [
+        ("Breakout", "ALE/Breakout-v5"),
+        ("breakout", "ALE/Breakout-v5"),
+        ("ALE/Breakout-v5", "ALE/Breakout-v5"),
+        ("spaceinvaders", "ALE/SpaceInvaders-v5"),
+    ],
 )
 def test_game_names(name, expected):
     assert ale_env_id(name) == expected

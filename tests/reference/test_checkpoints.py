@@ -38,8 +38,15 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 def cartpole(**changes):
     """A CartPole run of 600 agent steps, learning from step 200, a checkpoint set every 300."""
-    settings = dict(total_steps=600, learning_starts=200, replay_capacity=1000, batch_size=32, checkpoint_every=300,
-                    eval_every=10**9, log_every=100)
+    settings = dict(
+        total_steps=600,
+        learning_starts=200,
+        replay_capacity=1000,
+        batch_size=32,
+        checkpoint_every=300,
+        eval_every=10**9,
+        log_every=100,
+    )
     return get_preset("cartpole").replace(**{**settings, **changes})
 
 
@@ -160,8 +167,13 @@ def test_an_older_single_replay_file_must_match_its_step(run_copy, capsys):
 
 def test_leftovers_of_a_killed_write_are_removed_and_nothing_else(run_copy):
     folder = run_copy / "checkpoints"
-    ours = ["latest.pt.tmp", "step_000000900.pt.tmp", "replay_step_000000900_0badf00d.pt.tmp", "best.pt.tmp",
-            "replay_step_000000900_0badf00d.pt"]  # the last: a set whose latest.pt was never published
+    ours = [
+        "latest.pt.tmp",
+        "step_000000900.pt.tmp",
+        "replay_step_000000900_0badf00d.pt.tmp",
+        "best.pt.tmp",
+        "replay_step_000000900_0badf00d.pt",
+    ]  # the last: a set whose latest.pt was never published
     theirs = ["notes.tmp", "my.pt.tmp.txt", "keep.txt"]
     for name in ours + theirs:
         (folder / name).write_bytes(b"partial")
@@ -214,13 +226,32 @@ def test_signals_during_the_save_do_not_start_another(tmp_path, fallback_handler
 
 def test_sigterm_from_outside_ends_the_command_with_status_2(tmp_path):
     run_dir = tmp_path / "run"
-    command = [sys.executable, "-m", "dqn_tutorial", "train", "--preset", "cartpole", "--run-dir", str(run_dir),
-               "--total-steps", "100000", "--learning-starts", "200", "--checkpoint-every", "300",
-               "--replay-capacity", "1000", "--no-progress"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env=dict(os.environ, OMP_NUM_THREADS="1"))
+    command = [
+        sys.executable,
+        "-m",
+        "dqn_tutorial",
+        "train",
+        "--preset",
+        "cartpole",
+        "--run-dir",
+        str(run_dir),
+        "--total-steps",
+        "100000",
+        "--learning-starts",
+        "200",
+        "--checkpoint-every",
+        "300",
+        "--replay-capacity",
+        "1000",
+        "--no-progress",
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ, OMP_NUM_THREADS="1")
+    )
     deadline = time.monotonic() + 60
-    while not (run_dir / "checkpoints" / "latest.pt").exists() and process.poll() is None and time.monotonic() < deadline:
+    while (
+        not (run_dir / "checkpoints" / "latest.pt").exists() and process.poll() is None and time.monotonic() < deadline
+    ):
         time.sleep(0.01)
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
@@ -241,8 +272,15 @@ def test_every_preset_resumes_after_an_interrupt(name, tmp_path, fallback_handle
     else:
         start, stop, total = 200, 350, 500
         changes = dict(replay_capacity=1000, log_every=100)
-    config = preset.replace(learning_starts=start, total_steps=total, eval_every=10**9, checkpoint_every=10**9,
-                            device="cpu", num_threads=1, **changes)
+    config = preset.replace(
+        learning_starts=start,
+        total_steps=total,
+        eval_every=10**9,
+        checkpoint_every=10**9,
+        device="cpu",
+        num_threads=1,
+        **changes,
+    )
     run_dir = tmp_path / "run"
     trainer = trainer_for(config, run_dir)
     signal_at(trainer, stop, signal.SIGINT)
@@ -281,10 +319,15 @@ def test_a_crafted_checkpoint_is_refused_without_running_it(tmp_path, capsys):
     run_dir = tmp_path / "run"
     (run_dir / "checkpoints").mkdir(parents=True)
     get_preset("nature2015").save(run_dir / "config.json")
-    torch.save({"config": get_preset("nature2015").to_dict(), "online": RunsCode(marker), "step": 1},
-               run_dir / "checkpoints" / "latest.pt")
-    for argv in (["resume", "--run-dir", str(run_dir), "--no-progress"], ["evaluate", str(run_dir)],
-                 ["record", str(run_dir), "--output", str(tmp_path / "game.gif")]):
+    torch.save(
+        {"config": get_preset("nature2015").to_dict(), "online": RunsCode(marker), "step": 1},
+        run_dir / "checkpoints" / "latest.pt",
+    )
+    for argv in (
+        ["resume", "--run-dir", str(run_dir), "--no-progress"],
+        ["evaluate", str(run_dir)],
+        ["record", str(run_dir), "--output", str(tmp_path / "game.gif")],
+    ):
         assert main(argv) == 2
         assert "refused to load" in one_line_error(capsys), argv
     assert not marker.exists()
@@ -293,8 +336,10 @@ def test_a_crafted_checkpoint_is_refused_without_running_it(tmp_path, capsys):
 def test_a_crafted_replay_file_is_refused_without_running_it(run_copy, tmp_path, capsys):
     marker = tmp_path / "MARKER"
     latest = check_set(run_copy)
-    torch.save({"checkpoint_id": latest["checkpoint_id"], "steps": latest["replay_steps"], "frames": RunsCode(marker)},
-               run_copy / "checkpoints" / latest["replay_file"])
+    torch.save(
+        {"checkpoint_id": latest["checkpoint_id"], "steps": latest["replay_steps"], "frames": RunsCode(marker)},
+        run_copy / "checkpoints" / latest["replay_file"],
+    )
     assert main(["resume", "--run-dir", str(run_copy), "--total-steps", "700", "--no-progress"]) == 2
     assert "refused to load" in one_line_error(capsys)
     assert not marker.exists()
@@ -309,8 +354,16 @@ def test_host_memory_is_read():
 def test_a_replay_memory_too_big_for_memory_stops_before_allocating(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(training, "available_host_memory", lambda: (50_000_000, "a test limit"))
     run_dir = tmp_path / "run"
-    argv = ["train", "--preset", "breakout_cpu", "--run-dir", str(run_dir), "--replay-capacity", "10000",
-            "--no-progress"]
+    argv = [
+        "train",
+        "--preset",
+        "breakout_cpu",
+        "--run-dir",
+        str(run_dir),
+        "--replay-capacity",
+        "10000",
+        "--no-progress",
+    ]
     assert main(argv) == 2  # 10,000 Breakout transitions need 0.07 GB
     error = one_line_error(capsys)
     assert "0.07 GB" in error and "0.05 GB" in error and "a test limit" in error and "--replay-capacity" in error

@@ -26,8 +26,20 @@ def run_cli(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def short_run(tmp_path_factory) -> Path:
     run_dir = tmp_path_factory.mktemp("runs") / "nature-smoke"
-    result = run_cli("train", "--preset", "nature2015", "--total-steps", "2000", "--learning-starts", "500",
-                     "--device", "cpu", "--run-dir", str(run_dir), "--no-progress")
+    result = run_cli(
+        "train",
+        "--preset",
+        "nature2015",
+        "--total-steps",
+        "2000",
+        "--learning-starts",
+        "500",
+        "--device",
+        "cpu",
+        "--run-dir",
+        str(run_dir),
+        "--no-progress",
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return run_dir
 
@@ -69,7 +81,7 @@ def test_resume_continues_where_it_stopped(short_run):
     assert result.returncode == 0, result.stderr[-3000:]
     after = torch.load(short_run / "checkpoints" / "latest.pt", weights_only=False)
     assert before["step"] == 2000 and after["step"] == 2400
-    assert after["updates"] == (2400 - 500) // 4       # the update count carries on, not restarts
+    assert after["updates"] == (2400 - 500) // 4  # the update count carries on, not restarts
     assert after["resumes"] == 1
     summary = json.loads((short_run / "summary.json").read_text())
     assert summary["total_steps"] == 2400
@@ -86,13 +98,16 @@ def _assert_clear_error(result: subprocess.CompletedProcess, fragment: str) -> N
     assert len(lines) <= 2, result.stderr  # argparse prints usage + one line; ours prints one line
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["train", "--preset", "nature2016"], "unknown preset"),
-    (["train", "--set", "learning_rat=1e-4"], "unknown config key"),
-    (["train", "--replay-capacity", "-5"], "replay_capacity must be positive"),
-    (["train", "--batch-size", "0"], "batch_size must be positive"),
-    (["evaluate", "/nonexistent/run"], "no checkpoint at"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["train", "--preset", "nature2016"], "unknown preset"),
+        (["train", "--set", "learning_rat=1e-4"], "unknown config key"),
+        (["train", "--replay-capacity", "-5"], "replay_capacity must be positive"),
+        (["train", "--batch-size", "0"], "batch_size must be positive"),
+        (["evaluate", "/nonexistent/run"], "no checkpoint at"),
+    ],
+)
 def test_bad_input_gives_one_clear_line(args, fragment):
     _assert_clear_error(run_cli(*args), fragment)
 
@@ -114,8 +129,10 @@ def test_cuda_without_gpu_is_a_clear_error(tmp_path):
 
 # --- `train --help`: one line per config field, with its unit and the papers' value (issue 12) ---
 
+
 def _subparser(name: str) -> argparse.ArgumentParser:
     from dqn_tutorial.cli import build_parser
+
     commands = next(action for action in build_parser()._actions if isinstance(action, argparse._SubParsersAction))
     return commands.choices[name]
 
@@ -137,6 +154,7 @@ def test_every_config_flag_of_train_has_one_line_of_help():
 
 
 # --- --impl: train with the learner's functions (dqn_tutorial.taught) ---
+
 
 @pytest.fixture
 def fake_taught(monkeypatch):
@@ -176,6 +194,7 @@ def fake_training(monkeypatch, fake_taught):
 @pytest.mark.parametrize("which", ["chapters", "solutions"])
 def test_train_impl_installs_the_functions_first_and_says_so(which, fake_training, tmp_path, capsys):
     from dqn_tutorial.cli import main
+
     run_dir = str(tmp_path / "run")
     assert main(["train", "--preset", "cartpole", "--run-dir", run_dir, "--impl", which, "--no-progress"]) == 0
     assert fake_training == [("use_implementation", which), ("train", "CartPole-v1")]
@@ -186,6 +205,7 @@ def test_train_impl_installs_the_functions_first_and_says_so(which, fake_trainin
 
 def test_train_reference_is_the_default_and_installs_nothing(fake_training, tmp_path, capsys):
     from dqn_tutorial.cli import main
+
     assert main(["train", "--preset", "cartpole", "--run-dir", str(tmp_path / "run"), "--no-progress"]) == 0
     assert fake_training == [("train", "CartPole-v1")]
     assert len(capsys.readouterr().out.splitlines()) == 1
@@ -193,6 +213,7 @@ def test_train_reference_is_the_default_and_installs_nothing(fake_training, tmp_
 
 def test_resume_takes_impl(fake_training, tmp_path):
     from dqn_tutorial.cli import main
+
     assert main(["resume", "--run-dir", str(tmp_path), "--impl", "chapters", "--no-progress"]) == 0
     assert fake_training == [("use_implementation", "chapters"), ("resume", str(tmp_path))]
 

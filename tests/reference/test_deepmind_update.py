@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 
-import numpy as np
 import pytest
 import torch
 
@@ -102,4 +101,5 @@ def test_rmsprop_update_takes_deepmind_steps(agent_and_batches, loss, clip_delta
         error = float((ours_moved - theirs_moved).norm()) / scale
         assert error < 1e-3, (
             f"{name}: after {UPDATES} updates our weights moved {ratio:.2f}x as far as DeepMind's update "
-            f"(relative difference {error:.2e}); a mean loss needs RMSProp's floor 0.01 / batch_size^2")
+            f"(relative difference {error:.2e}); a mean loss needs RMSProp's floor 0.01 / batch_size^2"
+        )

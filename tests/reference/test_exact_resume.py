@@ -34,18 +34,36 @@ NOT_COMPARED = {"wall_seconds", "learning_seconds", "resumes", "checkpoint_id", 
 
 def cartpole():
     """3,000 agent steps of CartPole, learning from 500, a log row every 200 and a checkpoint every 1,000."""
-    return get_preset("cartpole").replace(total_steps=3000, learning_starts=500, checkpoint_every=1000,
-                                          log_every=200, eval_every=1000, eval_episodes=2, batch_size=64,
-                                          num_threads=1)
+    return get_preset("cartpole").replace(
+        total_steps=3000,
+        learning_starts=500,
+        checkpoint_every=1000,
+        log_every=200,
+        eval_every=1000,
+        eval_episodes=2,
+        batch_size=64,
+        num_threads=1,
+    )
 
 
 def breakout():
     """360 agent steps of the Nature agent on Breakout (2 emulators, games cut at 600 frames = 150 steps)."""
-    return get_preset("nature2015").replace(total_steps=360, learning_starts=100, replay_capacity=1000,
-                                            batch_size=8, num_envs=2, target_sync_every=100,
-                                            max_episode_frames=600, log_every=40, eval_every=120,
-                                            eval_episodes=1, eval_max_frames=400, checkpoint_every=120,
-                                            num_threads=1, device="cpu")
+    return get_preset("nature2015").replace(
+        total_steps=360,
+        learning_starts=100,
+        replay_capacity=1000,
+        batch_size=8,
+        num_envs=2,
+        target_sync_every=100,
+        max_episode_frames=600,
+        log_every=40,
+        eval_every=120,
+        eval_episodes=1,
+        eval_max_frames=400,
+        checkpoint_every=120,
+        num_threads=1,
+        device="cpu",
+    )
 
 
 CASES = {"cartpole": (cartpole, 1500, 1234, 1000), "breakout": (breakout, 180, 146, 240)}
@@ -75,8 +93,10 @@ def interrupt_at(config, run_dir: Path, step: int) -> None:
 def rows(path: Path) -> list[dict[str, str]]:
     """The CSV's rows as written (strings: equal strings are equal floats), wall-clock columns left out."""
     with open(path, newline="") as handle:
-        return [{key: value for key, value in row.items() if key not in WALL_CLOCK_COLUMNS}
-                for row in csv.DictReader(handle)]
+        return [
+            {key: value for key, value in row.items() if key not in WALL_CLOCK_COLUMNS}
+            for row in csv.DictReader(handle)
+        ]
 
 
 def bits(tensor: torch.Tensor) -> torch.Tensor:
@@ -108,8 +128,10 @@ def final_state(run_dir: Path) -> tuple[dict, dict]:
     folder = run_dir / "checkpoints"
     latest = torch.load(folder / "latest.pt", weights_only=True)
     replay = torch.load(folder / latest["replay_file"], weights_only=True)
-    return ({key: value for key, value in latest.items() if key not in NOT_COMPARED},
-            {key: value for key, value in replay.items() if key != "checkpoint_id"})
+    return (
+        {key: value for key, value in latest.items() if key not in NOT_COMPARED},
+        {key: value for key, value in replay.items() if key != "checkpoint_id"},
+    )
 
 
 @pytest.fixture(scope="module")

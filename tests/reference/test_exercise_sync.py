@@ -26,15 +26,18 @@ CHAPTER = re.compile(r"^(\d\d)_\w+$")
 
 @dataclass
 class Region:
-    first_line: int          # 1-based line number of the opening marker
-    lines: list[str]         # the content between the markers
+    first_line: int  # 1-based line number of the opening marker
+    lines: list[str]  # the content between the markers
 
 
 def chapters_in_both_trees() -> list[str]:
     found = []
     for folder in sorted((REPOSITORY / "chapters").glob("*")):
-        if CHAPTER.match(folder.name) and (folder / "exercises.py").is_file() \
-                and (REPOSITORY / "solutions" / folder.name / "exercises.py").is_file():
+        if (
+            CHAPTER.match(folder.name)
+            and (folder / "exercises.py").is_file()
+            and (REPOSITORY / "solutions" / folder.name / "exercises.py").is_file()
+        ):
             found.append(folder.name)
     return found
 
@@ -50,12 +53,14 @@ def split_regions(path: Path, markers: tuple[str, str], foreign: tuple[str, str]
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         stripped = line.strip()
         if stripped in foreign:
-            pytest.fail(f"{where}:{number}: `{stripped}` belongs in the other tree; use {begin!r} / {end!r} here",
-                        pytrace=False)
+            pytest.fail(
+                f"{where}:{number}: `{stripped}` belongs in the other tree; use {begin!r} / {end!r} here", pytrace=False
+            )
         if stripped == begin:
             if current is not None:
-                pytest.fail(f"{where}:{number}: {begin!r} inside another region (line {current.first_line})",
-                            pytrace=False)
+                pytest.fail(
+                    f"{where}:{number}: {begin!r} inside another region (line {current.first_line})", pytrace=False
+                )
             indent = line[: len(line) - len(line.lstrip())]
             current = Region(number, [])
             skeleton.append(f"{indent}<exercise region>")
@@ -63,8 +68,10 @@ def split_regions(path: Path, markers: tuple[str, str], foreign: tuple[str, str]
             if current is None:
                 pytest.fail(f"{where}:{number}: {end!r} without {begin!r} before it", pytrace=False)
             if line[: len(line) - len(line.lstrip())] != indent:
-                pytest.fail(f"{where}:{number}: {end!r} must have the indentation of its {begin!r} "
-                            f"(line {current.first_line})", pytrace=False)
+                pytest.fail(
+                    f"{where}:{number}: {end!r} must have the indentation of its {begin!r} (line {current.first_line})",
+                    pytrace=False,
+                )
             regions.append(current)
             current = None
         elif current is not None:
@@ -79,15 +86,25 @@ def split_regions(path: Path, markers: tuple[str, str], foreign: tuple[str, str]
 def read_pair(chapter: str):
     stub = REPOSITORY / "chapters" / chapter / "exercises.py"
     solution = REPOSITORY / "solutions" / chapter / "exercises.py"
-    return (stub, *split_regions(stub, STUB_MARKERS, SOLUTION_MARKERS),
-            solution, *split_regions(solution, SOLUTION_MARKERS, STUB_MARKERS))
+    return (
+        stub,
+        *split_regions(stub, STUB_MARKERS, SOLUTION_MARKERS),
+        solution,
+        *split_regions(solution, SOLUTION_MARKERS, STUB_MARKERS),
+    )
 
 
 def enclosing_functions(path: Path) -> list[tuple[int, int, str]]:
     """(first line, last line, name) of every function in the file, innermost last."""
     tree = ast.parse(path.read_text())
-    return sorted(((node.lineno, node.end_lineno, node.name) for node in ast.walk(tree)
-                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))), key=lambda f: (f[0], -f[1]))
+    return sorted(
+        (
+            (node.lineno, node.end_lineno, node.name)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ),
+        key=lambda f: (f[0], -f[1]),
+    )
 
 
 def function_at(functions, line: int) -> str | None:
@@ -105,8 +122,12 @@ def grader_exercises(chapter: str) -> dict[str, str]:
         if not isinstance(node, ast.FunctionDef):
             continue
         for decorator in node.decorator_list:
-            if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", getattr(decorator.func, "attr", None)) \
-                    == "exercise" and decorator.args and isinstance(decorator.args[0], ast.Constant):
+            if (
+                isinstance(decorator, ast.Call)
+                and getattr(decorator.func, "id", getattr(decorator.func, "attr", None)) == "exercise"
+                and decorator.args
+                and isinstance(decorator.args[0], ast.Constant)
+            ):
                 found[node.name] = str(decorator.args[0].value)
     return found
 
@@ -123,10 +144,21 @@ def test_stub_and_solution_match_outside_the_regions(chapter):
     if not solution_regions:
         pytest.fail(f"solutions/{chapter}/exercises.py has no {SOLUTION_MARKERS[0]!r} region", pytrace=False)
     if stub_skeleton != solution_skeleton:
-        diff = "\n".join(difflib.unified_diff(solution_skeleton, stub_skeleton, f"solutions/{chapter}/exercises.py",
-                                              f"chapters/{chapter}/exercises.py", n=1, lineterm=""))
-        pytest.fail("the stub and the solution differ outside the exercise regions (each region is shown as "
-                    f"<exercise region>; the files must be identical apart from them):\n{diff}", pytrace=False)
+        diff = "\n".join(
+            difflib.unified_diff(
+                solution_skeleton,
+                stub_skeleton,
+                f"solutions/{chapter}/exercises.py",
+                f"chapters/{chapter}/exercises.py",
+                n=1,
+                lineterm="",
+            )
+        )
+        pytest.fail(
+            "the stub and the solution differ outside the exercise regions (each region is shown as "
+            f"<exercise region>; the files must be identical apart from them):\n{diff}",
+            pytrace=False,
+        )
 
 
 @pytest.mark.skipif(not CHAPTERS, reason="no chapter has both chapters/NN/exercises.py and solutions/NN/exercises.py")
@@ -145,7 +177,7 @@ def test_stub_regions_raise_not_implemented(chapter):
         raises = [STUB_RAISE.match(line) for line in region.lines if STUB_RAISE.match(line)]
         if not raises:
             if not any(is_code(line) for line in region.lines):
-                problems.append(f"{where}: the region must end with raise NotImplementedError(\"Exercise N.M: ...\")")
+                problems.append(f'{where}: the region must end with raise NotImplementedError("Exercise N.M: ...")')
             continue  # filled in by the learner
         number = f"{int(raises[0].group(1))}.{int(raises[0].group(2))}"
         if int(raises[0].group(1)) != int(chapter[:2]):
@@ -155,12 +187,16 @@ def test_stub_regions_raise_not_implemented(chapter):
         if function is None:
             problems.append(f"{where}: a region must be inside a function")
         elif graders.get(f"test_{function}") not in (None, number):
-            problems.append(f"{where}: {function} raises 'Exercise {number}' but tests/graders/test_{chapter}.py "
-                            f"grades test_{function} as exercise {graders[f'test_{function}']}")
+            problems.append(
+                f"{where}: {function} raises 'Exercise {number}' but tests/graders/test_{chapter}.py "
+                f"grades test_{function} as exercise {graders[f'test_{function}']}"
+            )
     solution_functions = enclosing_functions(solution)
     for region in solution_regions:
         function = function_at(solution_functions, region.first_line)
         if function and f"test_{function}" not in graders:
-            problems.append(f"solutions/{chapter}/exercises.py:{region.first_line}: no grader test "
-                            f"test_{function} with @exercise(...) in tests/graders/test_{chapter}.py")
+            problems.append(
+                f"solutions/{chapter}/exercises.py:{region.first_line}: no grader test "
+                f"test_{function} with @exercise(...) in tests/graders/test_{chapter}.py"
+            )
     assert not problems, "\n".join(problems)

@@ -19,8 +19,8 @@ def test_push_frames_repeats_a_new_games_first_frame():
     stacks = torch.arange(2 * 4, dtype=torch.uint8).view(2, 4, 1, 1).expand(2, 4, 3, 3).contiguous()
     frames = torch.full((2, 3, 3), 99, dtype=torch.uint8)
     pushed = push_frames(stacks, frames, torch.tensor([False, True]))
-    assert pushed[0, :, 0, 0].tolist() == [1, 2, 3, 99]      # rolled left, newest last
-    assert pushed[1, :, 0, 0].tolist() == [99, 99, 99, 99]   # a new game: its first frame four times
+    assert pushed[0, :, 0, 0].tolist() == [1, 2, 3, 99]  # rolled left, newest last
+    assert pushed[1, :, 0, 0].tolist() == [99, 99, 99, 99]  # a new game: its first frame four times
 
 
 def test_frames_rewards_and_lives_match_the_python_env():

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 
@@ -24,10 +23,32 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def fast_run(tmp_path_factory) -> Path:
     run_dir = tmp_path_factory.mktemp("runs") / "fast-smoke"
-    result = run_cli("train", "--preset", "nature2015", "--engine", "fast", "--num-envs", "8",
-                     "--total-steps", "1600", "--learning-starts", "800", "--replay-capacity", "4000",
-                     "--eval-every", "1600", "--eval-episodes", "3", "--log-every", "400",
-                     "--device", "cpu", "--run-dir", str(run_dir), "--no-progress")
+    result = run_cli(
+        "train",
+        "--preset",
+        "nature2015",
+        "--engine",
+        "fast",
+        "--num-envs",
+        "8",
+        "--total-steps",
+        "1600",
+        "--learning-starts",
+        "800",
+        "--replay-capacity",
+        "4000",
+        "--eval-every",
+        "1600",
+        "--eval-episodes",
+        "3",
+        "--log-every",
+        "400",
+        "--device",
+        "cpu",
+        "--run-dir",
+        str(run_dir),
+        "--no-progress",
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return run_dir
 
@@ -66,15 +87,18 @@ def test_parallel_evaluation_plays_one_whole_game_per_emulator():
 def test_fast_engine_refuses_a_non_atari_game():
     with pytest.raises(UserError, match="Atari"):
         get_preset("cartpole").replace(engine="fast").validate()
-    result = run_cli("train", "--preset", "cartpole", "--engine", "fast", "--run-dir", "/nonexistent/x", "--no-progress")
+    result = run_cli(
+        "train", "--preset", "cartpole", "--engine", "fast", "--run-dir", "/nonexistent/x", "--no-progress"
+    )
     assert result.returncode != 0 and "Atari" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_max_wall_minutes_stops_a_run_and_says_so(tmp_path):
     from dqn_tutorial.training import train
 
-    config = get_preset("cartpole").replace(total_steps=1_000_000, max_wall_minutes=0.05, eval_every=10 ** 9,
-                                            checkpoint_every=10 ** 9, device="cpu")
+    config = get_preset("cartpole").replace(
+        total_steps=1_000_000, max_wall_minutes=0.05, eval_every=10**9, checkpoint_every=10**9, device="cpu"
+    )
     summary = train(config, tmp_path / "run", progress=False)
     assert summary["stopped_by_time_budget"] is True
     assert 0 < summary["total_steps"] < 1_000_000
@@ -85,7 +109,19 @@ def test_max_wall_minutes_stops_a_run_and_says_so(tmp_path):
 def test_breakout_10min_differs_from_nature2015_only_where_chapter_12_says():
     short, paper = get_preset("breakout_10min"), get_preset("nature2015")
     changed = {name for name in paper.to_dict() if getattr(paper, name) != getattr(short, name)}
-    assert changed == {"engine", "num_envs", "optimizer", "learning_rate", "adam_epsilon", "learning_starts", "epsilon_end",
-                       "epsilon_decay_steps", "target_sync_every", "max_wall_minutes", "eval_every",
-                       "checkpoint_every", "save_replay"}
+    assert changed == {
+        "engine",
+        "num_envs",
+        "optimizer",
+        "learning_rate",
+        "adam_epsilon",
+        "learning_starts",
+        "epsilon_end",
+        "epsilon_decay_steps",
+        "target_sync_every",
+        "max_wall_minutes",
+        "eval_every",
+        "checkpoint_every",
+        "save_replay",
+    }
     assert (short.batch_size, short.update_every, short.replay_capacity) == (32, 4, 1_000_000)  # replay ratio kept

@@ -18,10 +18,13 @@ def fill(memory, steps: int, num_envs: int, seed: int = 0):
         frames = rng.integers(0, 256, size=(num_envs, 6, 5), dtype=np.uint8)
         ended = rng.random(num_envs) < 0.05
         terminal = ended & (rng.random(num_envs) < 0.7) | (rng.random(num_envs) < 0.05)
-        memory.add(frames if num_envs > 1 else frames[0],
-                   rng.integers(4, size=num_envs) if num_envs > 1 else int(rng.integers(4)),
-                   rng.normal(size=num_envs) if num_envs > 1 else float(rng.normal()),
-                   terminal if num_envs > 1 else bool(terminal[0]), ended if num_envs > 1 else bool(ended[0]))
+        memory.add(
+            frames if num_envs > 1 else frames[0],
+            rng.integers(4, size=num_envs) if num_envs > 1 else int(rng.integers(4)),
+            rng.normal(size=num_envs) if num_envs > 1 else float(rng.normal()),
+            terminal if num_envs > 1 else bool(terminal[0]),
+            ended if num_envs > 1 else bool(ended[0]),
+        )
 
 
 @pytest.mark.parametrize("num_envs", [1, 3])
@@ -100,8 +103,14 @@ def random_settings(count: int):
         num_envs, history = int(rng.choice([1, 1, 2, 3])), int(rng.integers(1, 6))
         slots = int(rng.integers(history + 1, 25))
         # steps: from "not yet full" to "wrapped several times"
-        yield case, slots * num_envs, history, num_envs, int(rng.integers(2, 4 * slots)), float(
-            rng.choice([0.02, 0.1, 0.3, 0.8]))
+        yield (
+            case,
+            slots * num_envs,
+            history,
+            num_envs,
+            int(rng.integers(2, 4 * slots)),
+            float(rng.choice([0.02, 0.1, 0.3, 0.8])),
+        )
 
 
 @pytest.mark.parametrize("case, capacity, history, num_envs, steps, end_rate", list(random_settings(150)))
@@ -123,8 +132,12 @@ def test_the_vectorised_rules_equal_the_exercises_functions(case, capacity, hist
     np.testing.assert_array_equal(device._valid(k, env, oldest), valid)
     np.testing.assert_array_equal(plain._valid(k, env, oldest), valid)
     k, env = k[valid], env[valid]
-    expected = np.array([[stack_slots(plain._streams[e], (s + shift) % slots, cursor, size, history)
-                          for s, e in zip(k % slots, env)] for shift in (0, 1)]).reshape(2, k.size, history)
+    expected = np.array(
+        [
+            [stack_slots(plain._streams[e], (s + shift) % slots, cursor, size, history) for s, e in zip(k % slots, env)]
+            for shift in (0, 1)
+        ]
+    ).reshape(2, k.size, history)
     np.testing.assert_array_equal(device._frame_slots(k, env, oldest), expected)
     np.testing.assert_array_equal(plain._frame_slots(k, env, oldest), expected)
     # And the two memories draw the same minibatches from the same seed.

@@ -18,8 +18,14 @@ from dqn_tutorial.update import TensorBatch, update_step
 def random_batch(generator, size=8, device="cpu"):
     def frames():
         return torch.randint(0, 256, (size, 4, 84, 84), dtype=torch.uint8, generator=generator)
-    return TensorBatch(frames(), torch.randint(0, 4, (size,), generator=generator), torch.randn(size, generator=generator),
-                       frames(), (torch.rand(size, generator=generator) < 0.3).float())
+
+    return TensorBatch(
+        frames(),
+        torch.randint(0, 4, (size,), generator=generator),
+        torch.randn(size, generator=generator),
+        frames(),
+        (torch.rand(size, generator=generator) < 0.3).float(),
+    )
 
 
 def twin_agents(optimizer_name, with_target, device):
@@ -29,13 +35,19 @@ def twin_agents(optimizer_name, with_target, device):
     for _ in range(2):
         net = copy.deepcopy(online)
         target = make_target_network(net) if with_target else None
-        agents.append((net, target, make_optimizer(optimizer_name, net.parameters(), 1e-3, 8, capturable=device == "cuda")))
+        agents.append(
+            (net, target, make_optimizer(optimizer_name, net.parameters(), 1e-3, 8, capturable=device == "cuda"))
+        )
     return agents
 
 
 def run_both(optimizer_name, with_target, loss, device, use_graph):
-    (plain_net, plain_target, plain_opt), (fast_net, fast_target, fast_opt) = twin_agents(optimizer_name, with_target, device)
-    fast = GraphedUpdate(fast_net, fast_target, fast_opt, 0.99, LOSSES[loss], 8, (4, 84, 84), device, use_graph=use_graph)
+    (plain_net, plain_target, plain_opt), (fast_net, fast_target, fast_opt) = twin_agents(
+        optimizer_name, with_target, device
+    )
+    fast = GraphedUpdate(
+        fast_net, fast_target, fast_opt, 0.99, LOSSES[loss], 8, (4, 84, 84), device, use_graph=use_graph
+    )
     generator = torch.Generator().manual_seed(1)
     plain_losses = []
     for _ in range(4):
@@ -60,8 +72,12 @@ def test_fast_update_equals_plain_update_on_cpu(optimizer_name, with_target, los
 @contextmanager
 def torch_settings_restored():
     """Whatever the body sets globally (cuDNN autotuning, TF32, CPU threads), put it back after."""
-    saved = (torch.backends.cudnn.benchmark, torch.backends.cudnn.allow_tf32, torch.get_float32_matmul_precision(),
-             torch.get_num_threads())
+    saved = (
+        torch.backends.cudnn.benchmark,
+        torch.backends.cudnn.allow_tf32,
+        torch.get_float32_matmul_precision(),
+        torch.get_num_threads(),
+    )
     try:
         yield
     finally:

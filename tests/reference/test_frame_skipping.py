@@ -144,7 +144,9 @@ def test_skip_step_uses_the_frame_it_is_given():
     ale.restoreState(state)
     assert not np.array_equal(ale.getScreenGrayscale(), frame)  # the screen is stale after a restore
     given = frame.copy()
-    (before_last, last), reward, terminated, truncated, life_lost, last_info = skip_step(raw, 0, 1, given, info["lives"])
+    (before_last, last), reward, terminated, truncated, life_lost, last_info = skip_step(
+        raw, 0, 1, given, info["lives"]
+    )
     assert before_last is given
     np.testing.assert_array_equal(given, frame)
     np.testing.assert_array_equal(last, ale.getScreenGrayscale())
@@ -161,6 +163,7 @@ def test_frame_skip_calls_the_taught_functions(monkeypatch):
         def wrapped(*args, **kwargs):
             calls.append(name)
             return function(*args, **kwargs)
+
         return wrapped
 
     monkeypatch.setattr(frame_skipping, "skip_step", spy("skip_step", skip_step))

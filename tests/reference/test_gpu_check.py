@@ -22,8 +22,9 @@ def load_script():
 
 
 def run_check(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SCRIPT), *args], cwd=REPOSITORY, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args], cwd=REPOSITORY, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +82,17 @@ def test_training_gets_what_the_budget_leaves():
 
 def test_whole_loop_is_timed_for_about_fifty_seconds_at_the_predicted_speed():
     check = load_script()
-    context = {"dry": False, "sizes": check.SIZES["real"], "earlier": {
-        "emulators": {"emulator_agent_steps_per_second_by_threads": {"8": 9_000, "16": 12_000},
-                      "fast_engine_default_threads": 16},
-        "update": {"gpu_share_agent_steps_per_second": 1_000}}}
+    context = {
+        "dry": False,
+        "sizes": check.SIZES["real"],
+        "earlier": {
+            "emulators": {
+                "emulator_agent_steps_per_second_by_threads": {"8": 9_000, "16": 12_000},
+                "fast_engine_default_threads": 16,
+            },
+            "update": {"gpu_share_agent_steps_per_second": 1_000},
+        },
+    }
     assert check.loop_steps(context) == 1_000 * check.LOOP_SECONDS
     context["earlier"]["update"] = None  # step 3 failed: the emulators alone predict
     assert check.loop_steps(context) == check.SIZES["real"]["loop_steps"]

@@ -28,8 +28,20 @@ def test_preset_is_nature2015_with_only_budget_changes():
     cpu, paper = get_preset("breakout_cpu"), get_preset("nature2015")
     changed = {name for name in paper.to_dict() if getattr(paper, name) != getattr(cpu, name)}
     # the algorithm's shape stays the paper's: network, loss, frame max, replay ratio, gamma, batch
-    for name in ("network", "loss", "max_last_two", "update_every", "gamma", "batch_size", "frame_skip",
-                 "history_length", "terminal_on_life_loss", "clip_rewards", "eval_epsilon", "eval_max_frames"):
+    for name in (
+        "network",
+        "loss",
+        "max_last_two",
+        "update_every",
+        "gamma",
+        "batch_size",
+        "frame_skip",
+        "history_length",
+        "terminal_on_life_loss",
+        "clip_rewards",
+        "eval_epsilon",
+        "eval_max_frames",
+    ):
         assert name not in changed, f"breakout_cpu must keep nature2015's {name}"
     assert cpu.eval_episodes == 30 and cpu.max_wall_minutes <= 62
 
@@ -37,9 +49,26 @@ def test_preset_is_nature2015_with_only_budget_changes():
 def test_short_run_writes_what_chapter_12_reads(tmp_path):
     module = load_script()
     out = tmp_path / "data"
-    code = module.main(["--run-dir", str(tmp_path / "run"), "--out", str(out), "--set", "total_steps=1200",
-                        "--set", "learning_starts=400", "--set", "eval_every=600", "--set", "eval_episodes=2",
-                        "--set", "replay_capacity=2000", "--final-episodes", "2"])
+    code = module.main(
+        [
+            "--run-dir",
+            str(tmp_path / "run"),
+            "--out",
+            str(out),
+            "--set",
+            "total_steps=1200",
+            "--set",
+            "learning_starts=400",
+            "--set",
+            "eval_every=600",
+            "--set",
+            "eval_episodes=2",
+            "--set",
+            "replay_capacity=2000",
+            "--final-episodes",
+            "2",
+        ]
+    )
     assert code == 0
     report = json.loads((out / "breakout_cpu.json").read_text())
     assert report["training_summary"]["total_steps"] == 1200

@@ -25,4 +25,6 @@ def test_dqn_solves_cartpole(tmp_path):
     network.load_state_dict(best["online"])
     result = evaluate(network, config, episodes=20, seed=2024, epsilon=0.0)
     print(json.dumps({"best_step": best["step"], "mean": result.mean, "std": result.std}))
-    assert result.mean >= 475, f"greedy mean {result.mean:.1f} over 20 episodes (best checkpoint at step {best['step']})"
+    assert result.mean >= 475, (
+        f"greedy mean {result.mean:.1f} over 20 episodes (best checkpoint at step {best['step']})"
+    )

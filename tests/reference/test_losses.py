@@ -59,8 +59,9 @@ def test_the_agent_s_loss_table_calls_the_module_functions(monkeypatch):
     with the learner's functions) must change what it runs."""
     calls = []
     monkeypatch.setattr(losses, "mse_loss", lambda td_error: calls.append("mse") or mse_loss(td_error))
-    monkeypatch.setattr(losses, "huber_loss", lambda td_error, delta=1.0: calls.append(("huber", delta))
-                        or huber_loss(td_error, delta))
+    monkeypatch.setattr(
+        losses, "huber_loss", lambda td_error, delta=1.0: calls.append(("huber", delta)) or huber_loss(td_error, delta)
+    )
     td = torch.tensor([0.5, -3.0])
     assert LOSSES["mse"](td) == mse_loss(td)
     assert LOSSES["huber"](td) == huber_loss(td)

@@ -21,7 +21,10 @@ def test_nature_layers_and_parameter_count():
     network = NatureNetwork(num_actions=4)
     convs = [m for m in network.modules() if isinstance(m, torch.nn.Conv2d)]
     assert [(c.out_channels, c.kernel_size, c.stride) for c in convs] == [
-        (32, (8, 8), (4, 4)), (64, (4, 4), (2, 2)), (64, (3, 3), (1, 1))]
+        (32, (8, 8), (4, 4)),
+        (64, (4, 4), (2, 2)),
+        (64, (3, 3), (1, 1)),
+    ]
     assert count_parameters(network) == 1_686_180
 
 
@@ -49,11 +52,27 @@ def test_build_network_checks_shapes_and_names():
 def test_weights_keep_the_checkpoint_names():
     """Checkpoints written before the networks were built by functions load unchanged."""
     assert list(DQN2013Network(4).state_dict()) == [
-        "features.0.weight", "features.0.bias", "features.2.weight", "features.2.bias",
-        "head.0.weight", "head.0.bias", "head.2.weight", "head.2.bias"]
+        "features.0.weight",
+        "features.0.bias",
+        "features.2.weight",
+        "features.2.bias",
+        "head.0.weight",
+        "head.0.bias",
+        "head.2.weight",
+        "head.2.bias",
+    ]
     assert list(NatureNetwork(4).state_dict()) == [
-        "features.0.weight", "features.0.bias", "features.2.weight", "features.2.bias", "features.4.weight",
-        "features.4.bias", "head.0.weight", "head.0.bias", "head.2.weight", "head.2.bias"]
+        "features.0.weight",
+        "features.0.bias",
+        "features.2.weight",
+        "features.2.bias",
+        "features.4.weight",
+        "features.4.bias",
+        "head.0.weight",
+        "head.0.bias",
+        "head.2.weight",
+        "head.2.bias",
+    ]
 
 
 @pytest.mark.parametrize("name, builder", [("dqn2013", "build_dqn2013_network"), ("nature", "build_nature_network")])
@@ -98,8 +117,12 @@ def test_scale_frames_divides_by_255_in_float32():
 
 
 def test_conv_output_size_receptive_field_and_macs():
-    assert [networks.conv_output_size(84, 8, 4), networks.conv_output_size(20, 4, 2),
-            networks.conv_output_size(9, 3, 1), networks.conv_output_size(87, 8, 4)] == [20, 9, 7, 20]
+    assert [
+        networks.conv_output_size(84, 8, 4),
+        networks.conv_output_size(20, 4, 2),
+        networks.conv_output_size(9, 3, 1),
+        networks.conv_output_size(87, 8, 4),
+    ] == [20, 9, 7, 20]
     assert [networks.receptive_field([(8, 4), (4, 2), (3, 1)][:depth]) for depth in range(4)] == [1, 8, 20, 36]
     nature = [networks.conv_macs(4, 32, 8, 20), networks.conv_macs(32, 64, 4, 9), networks.conv_macs(64, 64, 3, 7)]
     assert nature == [3_276_800, 2_654_208, 1_806_336]

@@ -13,13 +13,13 @@ def test_matches_deepmind_update_rule_on_a_summed_gradient():
     w = torch.randn(10, requires_grad=True)
     optimizer = DeepMindRMSprop([w], lr=0.1, batch_size=1)  # batch_size=1: the gradient is already a sum
     manual_w, g, g2 = w.detach().clone(), torch.zeros(10), torch.zeros(10)
-    for step in range(5):
+    for _ in range(5):
         grad = torch.randn(10)
         w.grad = grad.clone()
         optimizer.step()
         g = 0.95 * g + 0.05 * grad
-        g2 = 0.95 * g2 + 0.05 * grad ** 2
-        manual_w = manual_w - 0.1 * grad / torch.sqrt(g2 - g ** 2 + 0.01)
+        g2 = 0.95 * g2 + 0.05 * grad**2
+        manual_w = manual_w - 0.1 * grad / torch.sqrt(g2 - g**2 + 0.01)
         torch.testing.assert_close(w.detach(), manual_w)
 
 
@@ -66,7 +66,7 @@ def test_make_optimizer_names_and_the_floor_for_the_batch():
     w = [torch.zeros(1, requires_grad=True)]
     rmsprop = make_optimizer("rmsprop", w, 2.5e-4, 32)
     assert isinstance(rmsprop, DeepMindRMSprop)
-    assert rmsprop.param_groups[0]["min_squared_gradient"] == pytest.approx(0.01 / 32 ** 2)
+    assert rmsprop.param_groups[0]["min_squared_gradient"] == pytest.approx(0.01 / 32**2)
     assert isinstance(make_optimizer("adam", w, 1e-4, 32), torch.optim.Adam)
     with pytest.raises(UserError, match="optimizer"):
         make_optimizer("sgd", w, 1e-4, 32)

@@ -44,7 +44,7 @@ class Reference:
 
     def step(self, t: int, terminal: bool, episode_end: bool) -> None:
         self.episode.append(t)
-        window = self.episode[-self.history:]
+        window = self.episode[-self.history :]
         self.obs.append([window[0]] * (self.history - len(window)) + window)
         self.terminal.append(terminal)
         self.episode_end.append(episode_end)
@@ -379,6 +379,7 @@ def test_the_memory_runs_the_functions_chapter_5_teaches(monkeypatch):
         def spy(*args, _original=original, _name=name, **kwargs):
             calls[_name] += 1
             return _original(*args, **kwargs)
+
         monkeypatch.setattr(replay_memory, name, spy)
     assert ReplayMemory.bytes_needed(10) == 10 * 7063 and calls["memory_bytes"] == 1
     memory, refs = fill(30, 4, random_flags(40, 3, 1), num_envs=3)
@@ -401,14 +402,19 @@ def test_each_stream_is_a_storage_dict_of_views_into_the_memory():
 
 
 def test_empty_storage_memory_bytes_and_the_memory_agree_on_every_byte():
-    for capacity, shape, dtype in [(1, (84, 84), np.uint8), (1000, (84, 84), np.uint8), (50, (4,), np.float32),
-                                   (7, (210, 160), np.uint8)]:
+    for capacity, shape, dtype in [
+        (1, (84, 84), np.uint8),
+        (1000, (84, 84), np.uint8),
+        (50, (4,), np.float32),
+        (7, (210, 160), np.uint8),
+    ]:
         storage = replay_memory.empty_storage(capacity, shape, dtype)
         allocated = sum(a.nbytes for a in storage.values() if isinstance(a, np.ndarray))
         assert replay_memory.memory_bytes(capacity, shape, dtype) == allocated
         assert ReplayMemory.bytes_needed(capacity * 2, shape, dtype) == 2 * allocated
-        assert allocated == capacity * (int(np.prod(shape)) * np.dtype(dtype).itemsize
-                                        + replay_memory._EXTRA_BYTES_PER_TRANSITION)
+        assert allocated == capacity * (
+            int(np.prod(shape)) * np.dtype(dtype).itemsize + replay_memory._EXTRA_BYTES_PER_TRANSITION
+        )
     assert isinstance(replay_memory.memory_bytes(1_000_000), int)
 
 
@@ -423,22 +429,42 @@ def test_the_taught_functions_on_a_game_over_and_a_wrap():
     assert storage["frames"][:, 0].tolist() == [6, 7, 8, 3, 4, 5]
     stacks = {t: replay_memory.stack_slots(storage, t % 6, cursor, size).tolist() for t in range(3, 9)}
     steps = {t: [storage["frames"][s, 0] for s in slots] for t, slots in stacks.items()}
-    assert steps == {3: [3, 3, 3, 3], 4: [3, 3, 3, 4], 5: [3, 3, 4, 5], 6: [3, 4, 5, 6], 7: [4, 5, 6, 7],
-                     8: [5, 6, 7, 8]}
+    assert steps == {
+        3: [3, 3, 3, 3],
+        4: [3, 3, 3, 4],
+        5: [3, 3, 4, 5],
+        6: [3, 4, 5, 6],
+        7: [4, 5, 6, 7],
+        8: [5, 6, 7, 8],
+    }
     valid = [replay_memory.is_valid_sample(storage, t % 6, cursor, size) for t in range(3, 9)]
     assert valid == [True, True, True, True, True, False]  # the newest, step 8, is not
     storage["end_before_oldest"] = False  # had step 2 not ended the game, steps 3..5 would lack history
-    assert [replay_memory.is_valid_sample(storage, t % 6, cursor, size) for t in range(3, 9)] == \
-        [False, False, False, True, True, False]
+    assert [replay_memory.is_valid_sample(storage, t % 6, cursor, size) for t in range(3, 9)] == [
+        False,
+        False,
+        False,
+        True,
+        True,
+        False,
+    ]
 
 
 def test_seeds_draw_the_same_transitions_as_before_the_memory_was_built_on_the_exercises():
     """Figures from the vectorised implementation this memory replaced (now DeviceReplayMemory's)."""
     expected = {
-        1: ([10, 1, 18, 20, 20, 23, 18, 10, 4, 19], [0] * 10, [7, 1, 18, 18, 18, 20, 18, 7, 4, 18],
-            [11, 1, 18, 18, 18, 21, 18, 11, 4, 18]),
-        2: ([0, 1, 1, 2, 0, 11, 5, 1, 0, 5], [1, 1, 1, 1, 1, 0, 0, 0, 1, 0], [9, 1, 1, 1, 9, 8, 4, 1, 9, 4],
-            [1, 1, 1, 1, 1, 9, 4, 1, 1, 4]),
+        1: (
+            [10, 1, 18, 20, 20, 23, 18, 10, 4, 19],
+            [0] * 10,
+            [7, 1, 18, 18, 18, 20, 18, 7, 4, 18],
+            [11, 1, 18, 18, 18, 21, 18, 11, 4, 18],
+        ),
+        2: (
+            [0, 1, 1, 2, 0, 11, 5, 1, 0, 5],
+            [1, 1, 1, 1, 1, 0, 0, 0, 1, 0],
+            [9, 1, 1, 1, 9, 8, 4, 1, 9, 4],
+            [1, 1, 1, 1, 1, 9, 4, 1, 1, 4],
+        ),
     }
     for num_envs, (slots, envs, first_of_obs, first_of_next) in expected.items():
         memory = ReplayMemory(24, frame_shape=(2,), history_length=4, num_envs=num_envs, seed=11)
@@ -448,8 +474,13 @@ def test_seeds_draw_the_same_transitions_as_before_the_memory_was_built_on_the_e
             if num_envs == 1:
                 memory.add(frames[0], t % 4, 0.0, terminal, end)
             else:
-                memory.add(frames, np.full(num_envs, t % 4), np.zeros(num_envs), np.full(num_envs, terminal),
-                           np.full(num_envs, end))
+                memory.add(
+                    frames,
+                    np.full(num_envs, t % 4),
+                    np.zeros(num_envs),
+                    np.full(num_envs, terminal),
+                    np.full(num_envs, end),
+                )
         frame_index, slot, env = memory.sample_indices(10)
         assert slot.tolist() == slots and env.tolist() == envs
         assert frame_index[0, :, 0].tolist() == first_of_obs and frame_index[1, :, 0].tolist() == first_of_next

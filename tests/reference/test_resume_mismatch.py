@@ -15,8 +15,9 @@ from dqn_tutorial.training import train
 @pytest.fixture
 def cartpole_run(tmp_path):
     run_dir = tmp_path / "cartpole"
-    config = get_preset("cartpole").replace(total_steps=600, learning_starts=200, eval_every=10_000,
-                                            checkpoint_every=300, log_every=100)
+    config = get_preset("cartpole").replace(
+        total_steps=600, learning_starts=200, eval_every=10_000, checkpoint_every=300, log_every=100
+    )
     train(config, run_dir, progress=False)
     return run_dir
 

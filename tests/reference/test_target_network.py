@@ -4,10 +4,10 @@ the loss's targets are td_targets_from_target's (the function Chapter 8 teaches)
 import numpy as np
 import torch
 
-from dqn_tutorial.networks import NatureNetwork
-from dqn_tutorial.optimizers import DeepMindRMSprop
 from dqn_tutorial import target_network, update
 from dqn_tutorial.losses import huber_loss, mse_loss
+from dqn_tutorial.networks import NatureNetwork
+from dqn_tutorial.optimizers import DeepMindRMSprop
 from dqn_tutorial.q_learning import td_targets
 from dqn_tutorial.schedules import is_sync_step
 from dqn_tutorial.target_network import make_target_network, sync_target, td_targets_from_target
@@ -17,8 +17,13 @@ from dqn_tutorial.update import TensorBatch, dqn_loss, update_step
 def _batch(seed=0, size=8):
     g = torch.Generator().manual_seed(seed)
     frames = lambda: torch.randint(0, 256, (size, 4, 84, 84), generator=g, dtype=torch.uint8)  # noqa: E731
-    return TensorBatch(frames(), torch.randint(0, 4, (size,), generator=g), torch.randn(size, generator=g),
-                       frames(), (torch.rand(size, generator=g) < 0.2).float())
+    return TensorBatch(
+        frames(),
+        torch.randint(0, 4, (size,), generator=g),
+        torch.randn(size, generator=g),
+        frames(),
+        (torch.rand(size, generator=g) < 0.2).float(),
+    )
 
 
 def test_targets_do_not_move_between_syncs_and_sync_copies_exactly():

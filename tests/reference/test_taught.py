@@ -28,16 +28,37 @@ from dqn_tutorial.taught import CHAPTER_ONLY, TAUGHT
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SOLUTIONS = REPOSITORY / "solutions"
-TINY = ["--total-steps", "400", "--learning-starts", "100", "--replay-capacity", "1000", "--epsilon-decay-steps", "200",
-        "--target-sync-every", "100", "--log-every", "100", "--eval-every", "400", "--eval-episodes", "2",
-        "--device", "cpu", "--no-progress"]
+TINY = [
+    "--total-steps",
+    "400",
+    "--learning-starts",
+    "100",
+    "--replay-capacity",
+    "1000",
+    "--epsilon-decay-steps",
+    "200",
+    "--target-sync-every",
+    "100",
+    "--log-every",
+    "100",
+    "--eval-every",
+    "400",
+    "--eval-episodes",
+    "2",
+    "--device",
+    "cpu",
+    "--no-progress",
+]
 
 
 def exercise_functions(path: Path) -> list[str]:
     """Top-level functions and classes whose docstring starts with 'Exercise N.M'."""
     tree = ast.parse(path.read_text())
-    return [node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))
-            and (ast.get_docstring(node) or "").startswith("Exercise")]
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and (ast.get_docstring(node) or "").startswith("Exercise")
+    ]
 
 
 def test_every_exercise_function_is_taught_or_chapter_only():
@@ -47,7 +68,8 @@ def test_every_exercise_function_is_taught_or_chapter_only():
         for name in exercise_functions(path):
             assert (chapter, name) in taught or name in CHAPTER_ONLY, (
                 f"{chapter}/exercises.py: exercise function {name} is neither run by the agent (taught.TAUGHT) "
-                f"nor listed as chapter-only (taught.CHAPTER_ONLY)")
+                f"nor listed as chapter-only (taught.CHAPTER_ONLY)"
+            )
 
 
 def parameters(function) -> list[tuple[str, object, object]]:
@@ -65,10 +87,11 @@ def test_the_exercise_and_the_reference_share_name_and_signature(row):
         assert theirs is not None, f"{which}/{row.chapter}/exercises.py has no {row.name}"
         assert parameters(theirs) == parameters(reference), (
             f"{row.name}: {which}/{row.chapter} has {inspect.signature(theirs)}, dqn_tutorial.{row.module} "
-            f"has {inspect.signature(reference)}")
+            f"has {inspect.signature(reference)}"
+        )
 
 
-SPY = '''
+SPY = """
 
 # ---- appended by tests/reference/test_taught.py: record every call of the taught functions ----
 def _spied(_name, _function):
@@ -99,9 +122,9 @@ def _record(_name):
 
 for _name in {names!r}:
     globals()[_name] = _spied(_name, globals()[_name])
-'''
+"""
 
-PLAY = '''
+PLAY = """
 import torch
 torch.set_num_threads(1)
 from dqn_tutorial.taught import use_implementation
@@ -115,7 +138,7 @@ args = dict(total_steps=400, learning_starts=100, replay_capacity=1000, epsilon_
 train(get_preset("nature2015").replace(**args), "{run}/nature", progress=False)
 train(get_preset("dqn2013").replace(**args), "{run}/dqn2013", progress=False)
 random_agent_returns(make_atari_env("Breakout"), episodes=1, seed=0)
-'''
+"""
 
 
 def test_the_agent_calls_every_taught_function(tmp_path):
@@ -130,8 +153,14 @@ def test_the_agent_calls_every_taught_function(tmp_path):
         path.write_text(path.read_text() + SPY.format(names=names))
     spy_file = tmp_path / "calls.txt"
     env = {**os.environ, "DQN_TUTORIAL_ROOT": str(root), "SPY_FILE": str(spy_file), "OMP_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, "-c", PLAY.format(run=tmp_path / "runs")], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-c", PLAY.format(run=tmp_path / "runs")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "not done" not in done.stdout, done.stdout
     called = set(spy_file.read_text().split()) if spy_file.exists() else set()
@@ -141,8 +170,9 @@ def test_the_agent_calls_every_taught_function(tmp_path):
 
 def run_cli(*args: str, cwd: Path) -> None:
     env = {**os.environ, "DQN_TUTORIAL_ROOT": str(REPOSITORY), "OMP_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, "-m", "dqn_tutorial", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "dqn_tutorial", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 
@@ -167,9 +197,15 @@ def test_training_with_the_solutions_is_bit_identical_to_the_reference(tmp_path,
         for field, tensor in value.items():
             if torch.is_tensor(tensor):
                 assert torch.equal(tensor, theirs["optimizer"]["state"][key][field]), f"optimizer {key}.{field}"
-    replay = [torch.load(runs[w] / "checkpoints" / torch.load(runs[w] / "checkpoints" / "latest.pt",
-                                                               weights_only=True)["replay_file"], weights_only=True)
-              for w in runs]
+    replay = [
+        torch.load(
+            runs[w]
+            / "checkpoints"
+            / torch.load(runs[w] / "checkpoints" / "latest.pt", weights_only=True)["replay_file"],
+            weights_only=True,
+        )
+        for w in runs
+    ]
     for field, tensor in replay[0].items():
         if torch.is_tensor(tensor):
             assert torch.equal(tensor, replay[1][field]), f"replay memory {field} differs"
@@ -180,8 +216,9 @@ def test_training_with_the_solutions_is_bit_identical_to_the_reference(tmp_path,
 def test_the_stubs_report_every_exercise_not_done(tmp_path):
     script = "from dqn_tutorial.taught import use_implementation; print('\\n'.join(use_implementation('chapters')))"
     env = {**os.environ, "DQN_TUTORIAL_ROOT": str(REPOSITORY)}
-    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     assert len(lines) == len(TAUGHT) and all("not done yet" in line for line in lines), done.stdout

@@ -46,11 +46,16 @@ def test_sampled_minibatches_are_the_transitions_the_emulator_produced(tmp_path)
         batch = trainer.memory.sample(32)
         for i in range(32):
             terminal = bool(batch.terminals[i])
-            key = batch.observations[i].tobytes() + (b"end" if terminal and (batch.observations[i].tobytes() + b"end") in seen
-                                                     else batch.next_observations[i].tobytes())
+            key = batch.observations[i].tobytes() + (
+                b"end"
+                if terminal and (batch.observations[i].tobytes() + b"end") in seen
+                else batch.next_observations[i].tobytes()
+            )
             stored = (int(batch.actions[i]), float(batch.rewards[i]), terminal)
             assert key in seen, f"sampled transition {i} has a (stack, next stack) pair the emulator never produced"
-            assert stored in seen[key], f"sampled (action, reward, terminal) {stored} not among the emulator's {seen[key]}"
+            assert stored in seen[key], (
+                f"sampled (action, reward, terminal) {stored} not among the emulator's {seen[key]}"
+            )
             checked += 1
             terminal_count += terminal
     assert terminal_count > 0, "no terminal transition was sampled: the test would miss terminal misalignment"
