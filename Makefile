@@ -39,12 +39,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The reference package, the graders on solutions/, every mutant, then the graders on the stubs in
-# chapters/ (all "not attempted" on a fresh clone, which passes).
+# The reference package, the graders on solutions/, every mutant, every cheat (tests/cheats: the
+# harness must catch them), then the graders on the stubs in chapters/ (all "not attempted" on a
+# fresh clone, which passes).
 # One math thread per process: the tests run small networks, and on a busy 2-core machine a second
 # thread only adds contention (measured: 30x slower forward passes under load).
 test: $(STAMP)
-	OMP_NUM_THREADS=1 $(BIN)/pytest tests/reference tests/graders tests/mutants --impl=solutions -q
+	OMP_NUM_THREADS=1 $(BIN)/pytest tests/reference tests/graders tests/mutants tests/cheats --impl=solutions -q
 	OMP_NUM_THREADS=1 $(BIN)/pytest tests/graders -q
 
 grade: $(STAMP)

@@ -14,8 +14,11 @@ which input, and gives a hint; it never shows the solution. Four outcomes:
 
 It also holds the harness's side of the `--impl` switch: which code is graded ('chapters', 'solutions',
 or 'mutant:NN_chapter/NAME', the solutions with one deliberately wrong answer from tests/mutants
-applied), and the reading of mutant files. The reference package `dqn_tutorial` knows nothing of this
-module, of pytest or of mutants: `dqn_tutorial.implementations` only loads chapters/ or solutions/.
+applied, or 'cheat:NN_chapter/NAME', one attempt to fool the harness from tests/cheats), and the
+reading of mutant files. Each grader test runs in a child process (tests/sandbox.py): `call` and
+`fail` tell the sandbox's guard what runs and what failed, as it happens. The reference package
+`dqn_tutorial` knows nothing of this module, of pytest or of mutants: `dqn_tutorial.implementations`
+only loads chapters/ or solutions/.
 
 This is a plain module in tests/ (pytest puts tests/ on sys.path: `pythonpath` in pyproject.toml), so
 graders write `from grading import ...`. How to write a grader: .agents/GRADING.md.
@@ -43,6 +46,7 @@ from typing import Any, Iterator
 import numpy as np
 import pytest
 import torch
+from _pytest.outcomes import OutcomeException
 
 from dqn_tutorial.errors import UserError
 from dqn_tutorial.implementations import ENV_VARIABLE, IMPLEMENTATIONS, load_exercises, repository_root
@@ -51,6 +55,8 @@ TESTS = Path(__file__).resolve().parent
 REPOSITORY = TESTS.parent          # the graders grade the repository they live in
 MUTANTS_DIRECTORY = TESTS / "mutants"
 MUTANT_PREFIX = "mutant:"
+CHEATS_DIRECTORY = TESTS / "cheats"     # attempts to fool the harness, which it must catch (tests/cheats)
+CHEAT_PREFIX = "cheat:"
 
 NOT_ATTEMPTED = "not attempted"
 DEFAULT_CALL_TIME_LIMIT = 10.0   # seconds for one call of a learner's function
@@ -106,7 +112,10 @@ def fail(problem: str, *, inputs: str | None = None, expected: str | None = None
         lines.append(_indent(details, 2, first=True))
     if hint:
         lines.append(f"  {'hint:':<10}{_indent(hint, 12)}")
-    pytest.fail("\n".join(lines), pytrace=False)
+    message = "\n".join(lines)
+    if _guard is not None:  # in the sandbox's child: the parent hears of it at once, whatever happens next
+        _guard.declare_failure(message)
+    pytest.fail(message, pytrace=False)
 
 
 def _indent(text: str, width: int, first: bool = False) -> str:
@@ -189,21 +198,38 @@ def time_limit(seconds: float, what: str = "the code") -> Iterator[_Limit]:
 # ----------------------------------------------------------------------------------------------
 
 _graded_implementation: str | None = None  # set once per run by tests/conftest.py (from --impl)
+_guard = None  # the sandbox's watch over one test (tests/sandbox.py): set only while a grader test runs
 
 
 def parse_mutant(value: str) -> tuple[str, str]:
-    """'mutant:06_exploration/no_clamp' -> ('06_exploration', 'no_clamp'), checking that the file exists."""
-    chapter, _, name = value[len(MUTANT_PREFIX):].partition("/")
+    """'mutant:06_exploration/no_clamp' -> ('06_exploration', 'no_clamp'), checking that the file exists
+    (the same for 'cheat:NN_chapter/NAME', a file of tests/cheats)."""
+    prefix, folder, kind = ((CHEAT_PREFIX, CHEATS_DIRECTORY, "cheat") if value.startswith(CHEAT_PREFIX)
+                            else (MUTANT_PREFIX, MUTANTS_DIRECTORY, "mutant"))
+    chapter, _, name = value[len(prefix):].partition("/")
     if not chapter or not name or "/" in name:
-        raise UserError(f"{value!r}: write it as mutant:NN_chapter/NAME")
-    if not (MUTANTS_DIRECTORY / chapter / f"{name}.py").is_file():
-        raise UserError(f"{value!r}: no mutant file tests/mutants/{chapter}/{name}.py")
+        raise UserError(f"{value!r}: write it as {prefix}NN_chapter/NAME")
+    if not (folder / chapter / f"{name}.py").is_file():
+        raise UserError(f"{value!r}: no {kind} file tests/{folder.name}/{chapter}/{name}.py")
     return chapter, name
 
 
+def is_variant(implementation: str) -> bool:
+    """A mutant or a cheat: one file of tests/mutants or tests/cheats applied to the solutions."""
+    return implementation.startswith((MUTANT_PREFIX, CHEAT_PREFIX))
+
+
+def variant_path(implementation: str) -> Path:
+    """tests/mutants/NN_chapter/NAME.py for 'mutant:NN_chapter/NAME' (tests/cheats/... for 'cheat:...')."""
+    chapter, name = parse_mutant(implementation)
+    folder = CHEATS_DIRECTORY if implementation.startswith(CHEAT_PREFIX) else MUTANTS_DIRECTORY
+    return folder / chapter / f"{name}.py"
+
+
 def check_implementation(value: str) -> str:
-    """`value` if it names gradable code ('chapters', 'solutions', 'mutant:NN_chapter/NAME'); else UserError."""
-    if value.startswith(MUTANT_PREFIX):
+    """`value` if it names gradable code ('chapters', 'solutions', 'mutant:NN_chapter/NAME',
+    'cheat:NN_chapter/NAME'); else UserError."""
+    if is_variant(value):
         parse_mutant(value)
     elif value not in IMPLEMENTATIONS:
         raise UserError(f"{value!r}: choose 'chapters' (your code), 'solutions' or 'mutant:NN_chapter/NAME'")
@@ -211,8 +237,8 @@ def check_implementation(value: str) -> str:
 
 
 def base_implementation(implementation: str) -> str:
-    """The folder the code comes from: a mutant lives on top of the solutions."""
-    return "solutions" if implementation.startswith(MUTANT_PREFIX) else implementation
+    """The folder the code comes from: a mutant (or a cheat) lives on top of the solutions."""
+    return "solutions" if is_variant(implementation) else implementation
 
 
 def set_graded_implementation(implementation: str) -> None:
@@ -233,10 +259,10 @@ def load_implementation(chapter: str, implementation: str | None = None) -> Modu
     'mutant:NN_chapter/NAME', the solutions with the mutant applied if it belongs to this chapter."""
     implementation = check_implementation(implementation or graded_implementation())
     module = load_exercises(chapter, base_implementation(implementation))
-    if implementation.startswith(MUTANT_PREFIX):
-        mutant_chapter, name = parse_mutant(implementation)
+    if is_variant(implementation):
+        mutant_chapter, _ = parse_mutant(implementation)
         if mutant_chapter == chapter:
-            apply_mutant(module, MUTANTS_DIRECTORY / chapter / f"{name}.py")
+            apply_mutant(module, variant_path(implementation))
     return module
 
 
@@ -248,8 +274,9 @@ def exercise_file(chapter: str, implementation: str | None = None) -> str:
     """'chapters/06_exploration/exercises.py' (relative, for messages; a mutant is named too)."""
     implementation = implementation or graded_implementation()
     where = f"{base_implementation(implementation)}/{chapter}/exercises.py"
-    if implementation.startswith(MUTANT_PREFIX):
-        where += f" with the mutant tests/mutants/{implementation[len(MUTANT_PREFIX):]}.py"
+    if is_variant(implementation):
+        kind = "cheat" if implementation.startswith(CHEAT_PREFIX) else "mutant"
+        where += f" with the {kind} {variant_path(implementation).relative_to(REPOSITORY)}"
     return where
 
 
@@ -259,9 +286,15 @@ def load_for_grading(chapter: str, implementation: str | None = None) -> ModuleT
     where = exercise_file(chapter, implementation)
     script = where.split(" with ")[0]
     problem = None  # reported after the `except` blocks, so no chained traceback is printed
+    guard = _guard
+    if guard is not None:
+        guard.loading(where, LOAD_TIME_LIMIT)
     try:
         with time_limit(LOAD_TIME_LIMIT, f"importing {where}") as limit:
-            return load_implementation(chapter, implementation)
+            module = load_implementation(chapter, implementation)
+        if guard is not None:
+            guard.loaded()
+        return module
     except GradingTimeout as timeout:
         if timeout.limit is not limit:
             raise
@@ -273,11 +306,26 @@ def load_for_grading(chapter: str, implementation: str | None = None) -> ModuleT
     except SyntaxError as error:
         problem = dict(problem=f"{where} does not compile: {error.msg} (line {error.lineno})",
                        hint=f"run `python {script}` to see the error")
-    except Exception as error:  # noqa: BLE001 - any error in the learner's file is reported, not raised
+    except MemoryError:
+        problem = dict(problem=_memory_problem(f"importing {where}"))
+    except (Exception, SystemExit, KeyboardInterrupt) as error:  # noqa: BLE001 - reported, not raised
         problem = dict(problem=f"importing {where} raised {type(error).__name__}: {_short(str(error))}",
                        details=_where_raised(error), hint=f"run `python {script}` to see the full error")
     fail(**problem)
     raise AssertionError("unreachable")
+
+
+def _memory_problem(what: str) -> str:
+    if _guard is not None:
+        return _guard.memory_message(what)
+    return f"{what} ran out of memory"
+
+
+def _is_memory_error(error: BaseException) -> bool:
+    """MemoryError, or torch's allocator failing ("can't allocate memory")."""
+    text = str(error)
+    return isinstance(error, MemoryError) or (isinstance(error, RuntimeError) and (
+        "can't allocate memory" in text or "not enough memory" in text))
 
 
 def call(module: ModuleType, name: str, *args: Any, time_limit: float = DEFAULT_CALL_TIME_LIMIT,
@@ -296,6 +344,8 @@ def call(module: ModuleType, name: str, *args: Any, time_limit: float = DEFAULT_
              hint="keep the name and the parameters of the stub; write your code between its markers")
     description = inputs if inputs is not None else describe_call(function, args, kwargs)
     outcome = None  # reported after the `except` blocks, so no chained traceback is printed
+    guard = _guard
+    armed = guard.enter(name, function, time_limit) if guard is not None else None
     try:
         with _time_limit(time_limit, f"{name}()") as limit:
             result = function(*args, **kwargs)
@@ -308,9 +358,20 @@ def call(module: ModuleType, name: str, *args: Any, time_limit: float = DEFAULT_
         if timeout.limit is not limit:
             raise
         outcome = ("timeout", None, None)
-    except (Exception, SystemExit) as error:  # noqa: BLE001 - the learner's exceptions become failures
-        outcome = ("error", f"{type(error).__name__}: {_short(str(error))}",
-                   _where_raised(error, getattr(module, "__file__", None)))
+    except OutcomeException as error:  # pytest.skip/fail/exit raised by the learner's code itself
+        outcome = ("outcome", f"{name} raised pytest's {type(error).__name__}: graders do not accept code that "
+                              "decides the test's outcome itself", None)
+    except (Exception, SystemExit, KeyboardInterrupt, MemoryError) as error:  # noqa: BLE001 - become failures
+        if isinstance(error, KeyboardInterrupt) and not (guard is not None and guard.in_child):
+            raise  # Ctrl-C in a run without the sandbox: stop the run
+        if _is_memory_error(error):
+            outcome = ("memory", _memory_problem(name), None)
+        else:
+            outcome = ("error", f"{type(error).__name__}: {_short(str(error))}",
+                       _where_raised(error, getattr(module, "__file__", None)))
+    finally:
+        if guard is not None:
+            guard.leave(armed)
     kind, message, where = outcome
     if kind == "stub":
         not_attempted(message)
@@ -318,6 +379,13 @@ def call(module: ModuleType, name: str, *args: Any, time_limit: float = DEFAULT_
         fail(f"{name} did not return within {time_limit:g} s", inputs=description,
              hint="look for a loop that never ends (a `while` whose condition never changes), "
                   "or a Python loop over something that should be one array operation")
+    if kind == "outcome":
+        if guard is not None:
+            guard.cheat(message)
+        fail(message, inputs=description)
+    if kind == "memory":
+        fail(message, inputs=description, hint="look for an array or a list that grows without bound, or a size "
+                                               "computed wrong (an array of shape (n, n) where (n,) was meant)")
     fail(f"{name} raised {message}", inputs=description, details=where)
     raise AssertionError("unreachable")
 
@@ -665,10 +733,15 @@ class MutantInfo:
     docstring: str
     caught_by: tuple[str, ...]   # the grader tests that must fail
     defines: tuple[str, ...]     # the functions and classes it replaces in the solution module
+    message: str | None = None   # MESSAGE = "...": a fragment of the failure message (required for cheats)
+
+    @property
+    def is_cheat(self) -> bool:
+        return self.path.parent.parent.name == CHEATS_DIRECTORY.name
 
     @property
     def implementation(self) -> str:
-        return f"mutant:{self.chapter}/{self.name}"
+        return f"{CHEAT_PREFIX if self.is_cheat else MUTANT_PREFIX}{self.chapter}/{self.name}"
 
 
 def read_mutant(path: Path) -> MutantInfo:
@@ -679,13 +752,20 @@ def read_mutant(path: Path) -> MutantInfo:
     except SyntaxError as error:
         raise UserError(f"{path}: does not compile: {error.msg} (line {error.lineno})") from None
     docstring = ast.get_docstring(tree) or ""
-    caught_by = None
+    caught_by = message = None
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "CAUGHT_BY" for t in node.targets):
             try:
                 caught_by = ast.literal_eval(node.value)
             except ValueError:
                 raise UserError(f"{path}: CAUGHT_BY must be a literal list of test names") from None
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "MESSAGE" for t in node.targets):
+            try:
+                message = ast.literal_eval(node.value)
+            except ValueError:
+                message = None
+            if not isinstance(message, str) or not message:
+                raise UserError(f"{path}: MESSAGE must be a literal, non-empty string")
     if caught_by is None:
         raise UserError(f"{path}: no CAUGHT_BY = [\"test_...\"] (the grader tests that must fail)")
     if (not isinstance(caught_by, (list, tuple)) or not caught_by
@@ -693,13 +773,14 @@ def read_mutant(path: Path) -> MutantInfo:
         raise UserError(f"{path}: CAUGHT_BY must be a non-empty list of test function names, got {caught_by!r}")
     defines = tuple(node.name for node in tree.body
                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
-    return MutantInfo(path.parent.name, path.stem, path, docstring, tuple(caught_by), defines)
+    return MutantInfo(path.parent.name, path.stem, path, docstring, tuple(caught_by), defines, message)
 
 
-def chapter_mutants(chapter: str) -> list[MutantInfo]:
-    """Every mutant of a chapter, sorted by name (files starting with '_' are ignored)."""
-    folder = MUTANTS_DIRECTORY / chapter
-    return [read_mutant(path) for path in sorted(folder.glob("*.py")) if not path.name.startswith("_")]
+def chapter_mutants(chapter: str, folder: Path = MUTANTS_DIRECTORY) -> list[MutantInfo]:
+    """Every mutant of a chapter, sorted by name (files starting with '_' or 'test_' are ignored);
+    `folder=CHEATS_DIRECTORY`: every cheat of the chapter."""
+    return [read_mutant(path) for path in sorted((folder / chapter).glob("*.py"))
+            if not path.name.startswith(("_", "test_"))]
 
 
 def apply_mutant(module: ModuleType, mutant_path: Path) -> list[str]:

@@ -6,18 +6,27 @@ nn.Sequential with the named parts scale / features / head (checkpoints store th
 names), the paper's layers, created in the order the data goes through them (the same initial weights
 as the reference under the same seed), and the same Q-values, bit for bit, as the reference. The
 Q-values are also checked against the forward pass written out here with torch.nn.functional, from
-the paper's layer list, and the scaling against numpy's float32 division.
+the paper's layer list, and the scaling against numpy's float32 division. The network must also come
+back in training mode, give the same Q-values for two identical calls (no random layer), leave its
+frames, weights and mode as they were after a forward pass, and work on the device its caller chooses:
+built inside `with torch.device("meta")` (shapes without values, so this runs on any machine; and on
+CUDA when there is a GPU), its weights and its Q-values must be on that device.
 """
 
 from __future__ import annotations
 
 from types import ModuleType, SimpleNamespace
 
+# The first operation on the meta device imports torch._dynamo, and that import replaces torch.manual_seed
+# (with a wrapper): imported here, before any learner code runs, so that the sandbox's record of torch's
+# functions is taken after that change, and the change is not taken for the learner's.
 import numpy as np
 import torch
+import torch._dynamo  # noqa: F401
 import torch.nn.functional as F
 from torch import nn
 
+from checks import assert_inputs_unchanged, fail_on_device_error, run_catching_device_errors, snapshot
 from grading import assert_matches, assert_type, call, fail
 
 PARTS = ["scale", "features", "head"]
@@ -27,9 +36,23 @@ def _forward(module: nn.Module, frames: torch.Tensor) -> torch.Tensor:
     return module(frames)
 
 
+def _forward_on_device(module: nn.Module, frames: torch.Tensor):
+    """The forward pass on frames on another device; a device error is returned (a DeviceError), not raised."""
+    return run_catching_device_errors(lambda: module(frames))
+
+
+def _build_on_device(device: str, exercises: ModuleType, name: str, *arguments):
+    """The learner's builder called inside `with torch.device(device)`, as a caller builds a network there; a
+    device error is returned (a DeviceError), not raised."""
+    def build():
+        with torch.device(device):
+            return getattr(exercises, name)(*arguments)
+    return run_catching_device_errors(build)
+
+
 # `call` needs a module-like object: the learner's network is run through this one, so that an error
 # inside its forward pass becomes a readable failure instead of a crash of the grader.
-RUN = SimpleNamespace(forward=_forward)
+RUN = SimpleNamespace(forward=_forward, forward_on_device=_forward_on_device, build_on_device=_build_on_device)
 
 
 def scaled_by_numpy(frames: torch.Tensor) -> torch.Tensor:
@@ -60,6 +83,10 @@ def _types(layers: list[nn.Module]) -> list[str]:
 def _layer_hint(part: str, got: list[nn.Module], expected: list[nn.Module], conv_sizes: list[int]) -> str:
     """A pointed hint for the first difference between two lists of layers."""
     got_types, expected_types = _types(got), _types(expected)
+    random_layers = [kind for kind in got_types if "Dropout" in kind]
+    if random_layers:
+        return (f"a {random_layers[0]} layer: the papers' networks have none, and it makes the Q-values random "
+                "(two identical calls give different outputs, in training mode) and the targets noisy")
     if part == "head" and got_types == expected_types + ["ReLU"]:
         return ("a ReLU after the output layer: Q-values could then never be negative; only the hidden layers "
                 "are followed by a ReLU")
@@ -176,8 +203,32 @@ def check_network(ex: ModuleType, name: str, arguments: tuple, inputs: str, refe
                   "weights from torch's global generator when it is created, so another order starts from other "
                   "weights, and a training run with your network would not repeat the reference's run")
 
-    # 5. the Q-values: the reference's, bit for bit, and the paper's layers computed by hand
+    # 4b. the mode: a new module is in training mode; the caller switches it (evaluation does, and switches back)
+    evaluating = [key or "the network itself" for key, module in network.named_modules() if not module.training]
+    if evaluating:
+        fail(f"{name} returned a network in evaluation mode", inputs=inputs,
+             expected="training mode (module.training True for the network and every part), as PyTorch creates "
+                      "every new module",
+             got=f"training False for: {', '.join(evaluating[:4])}{' ...' if len(evaluating) > 4 else ''}",
+             hint="do not call .eval() (or .train(False)) while building: the caller chooses the mode (the "
+                  "evaluation code calls .eval() and then restores the mode it found), and torch.no_grad(), not "
+                  ".eval(), is what turns gradients off")
+
+    # 5. the Q-values: the same for two identical calls; the reference's, bit for bit, and the paper's layers
+    # computed by hand; neither the frames nor the network changed by a forward pass
     history = stacks.shape[1]
+    frames = torch.from_numpy(np.ascontiguousarray(stacks))
+    case = f"{inputs}; input: {len(stacks)} real Breakout stacks uint8 {stacks.shape}, twice"
+    first = call(RUN, "forward", network, frames.clone(), inputs=case)
+    second = call(RUN, "forward", network, frames.clone(), inputs=case)
+    if isinstance(first, torch.Tensor) and isinstance(second, torch.Tensor) and first.shape == second.shape \
+            and not torch.equal(first, second):
+        gap = float((first.detach().double() - second.detach().double()).abs().max())
+        fail("your network's outputs change between two identical calls: a random layer?", inputs=case,
+             expected="the same Q-values for the same frames (in training mode too)",
+             got=f"Q-values differing by up to {gap:.3g} between the two calls",
+             hint="a dropout (nn.Dropout, F.dropout) or noise in the forward pass: the papers' networks are "
+                  "deterministic, and random Q-values would make the greedy action and the TD targets noisy")
     random_stacks = np.random.default_rng(seed).integers(0, 256, size=(5, history, 84, 84), dtype=np.uint8)
     for frames, what in [(stacks, f"{len(stacks)} real Breakout stacks uint8 {stacks.shape}"),
                          (stacks[:1], f"1 real Breakout stack uint8 {stacks[:1].shape}"),
@@ -186,7 +237,13 @@ def check_network(ex: ModuleType, name: str, arguments: tuple, inputs: str, refe
         frames = torch.from_numpy(np.ascontiguousarray(frames))
         expected = reference(frames.clone())
         given = frames.clone()
+        before = snapshot(network)
         got = call(RUN, "forward", network, given, inputs=case)
+        if not torch.equal(given, frames):
+            fail("your network changed the frames it was given", inputs=case,
+                 hint="convert to float into a new tensor, never in place: the same frames sit in the replay "
+                      "memory")
+        assert_inputs_unchanged("the forward pass of your network", network=(before, network))
         assert_matches(got, expected, what="Q-values of your network", inputs=case, atol=1e-5, rtol=1e-5,
                        hint="one float32 row of num_actions Q-values per stack, computed by the parts in order: "
                             "scale, features, head")
@@ -197,7 +254,38 @@ def check_network(ex: ModuleType, name: str, arguments: tuple, inputs: str, refe
             by_hand = functional_q_values(network, frames, strides)
         assert_matches(got.detach(), by_hand, what="Q-values of your network, against the paper's layers computed "
                        "with torch.nn.functional", inputs=case, atol=1e-5, rtol=1e-5)
-        if not torch.equal(given, frames):
-            fail("your network changed the frames it was given", inputs=case,
-                 hint="convert to float into a new tensor (frames.float() / 255), never in place: the same "
-                      "frames sit in the replay memory")
+
+    # 6. the device: built inside `with torch.device(...)`, every weight is there, and so are the Q-values
+    num_actions = int(reference(torch.from_numpy(np.ascontiguousarray(stacks[:1]))).shape[1])
+    for device in ["meta"] + (["cuda"] if torch.cuda.is_available() else []):
+        check_device(ex, name, arguments, inputs, device, history, num_actions)
+
+
+def check_device(ex: ModuleType, name: str, arguments: tuple, inputs: str, device: str, history: int,
+                 num_actions: int) -> None:
+    """Build the learner's network inside `with torch.device(device)` and run it on frames on that device:
+    "meta" tensors have a shape and a dtype but no values, so this runs on any machine, and a tensor or layer
+    pinned to the CPU shows up as an error (or a result on the CPU)."""
+    case = f"{inputs}; built inside `with torch.device({device!r})`"
+    network = call(RUN, "build_on_device", device, ex, name, *arguments, inputs=case)
+    fail_on_device_error(f"{name}, called inside `with torch.device({device!r})`,", network, case)
+    assert_type(network, nn.Module, what=name, inputs=case, hint="return the network itself (an nn.Sequential)")
+    elsewhere = [f"{key} on {tensor.device}" for key, tensor in [*network.named_parameters(), *network.named_buffers()]
+                 if tensor.device.type != device]
+    if elsewhere:
+        fail(f"{name} puts weights on a fixed device instead of the caller's", inputs=case,
+             expected=f"every parameter on {device}", got=", ".join(elsewhere[:4]),
+             hint="create the layers without a device=... and do not move them (.to(...), .cpu(), .cuda()): the "
+                  "caller chooses the device")
+    frames = torch.zeros(2, history, 84, 84, dtype=torch.uint8, device=device)
+    case = f"{case}; input: 2 uint8 stacks (2, {history}, 84, 84) on {device}"
+    got = call(RUN, "forward_on_device", network, frames, inputs=case)
+    fail_on_device_error("the forward pass of your network", got, case)
+    assert_type(got, torch.Tensor, what="the output of your network", inputs=case, hint="return the Q-values tensor")
+    if got.device.type != device:
+        fail(f"your network returned Q-values on {got.device} for frames on {device}", inputs=case,
+             hint="compute everything on the frames' device: a tensor created on the CPU in the forward pass, or "
+                  "a round trip through numpy, takes the data off the GPU")
+    if tuple(got.shape) != (2, num_actions) or got.dtype != torch.float32:
+        fail("your network's output on another device has the wrong shape or dtype", inputs=case,
+             expected=f"float32 of shape (2, {num_actions})", got=f"{got.dtype} of shape {tuple(got.shape)}")

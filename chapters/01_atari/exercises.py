@@ -15,12 +15,13 @@ def lost_a_life(previous_info: dict, info: dict) -> bool:
     """Exercise 1.1: did the agent lose a life between two consecutive steps?
 
     `previous_info` and `info` are the `info` dicts of two consecutive calls (reset or step) of an
-    Atari environment; both hold the number of lives left under "lives". Return True if the number of
-    lives went down, False otherwise (in particular when it went up: that is a new game after a reset).
-    Return a Python bool.
+    Atari environment, any game; both hold the number of lives left under "lives" (other keys too).
+    Return True if a life was lost between them, False otherwise; a new game after a reset (the
+    count goes back up, to however many lives that game starts with) is not a lost life.
+    Returns a Python bool. Both dicts are left unchanged.
     """
     ### YOUR CODE HERE
-    # Compare the "lives" entries of the two dicts: only a decrease is a lost life.
+    # The contract is in the docstring; the chapter's exercise box has hints (Exercise 1.1).
     raise NotImplementedError("Exercise 1.1: write lost_a_life")
     ### END YOUR CODE
 
@@ -28,14 +29,15 @@ def lost_a_life(previous_info: dict, info: dict) -> bool:
 def play_random_game(env: gym.Env, rng: np.random.Generator) -> tuple[float, int]:
     """Exercise 1.2: play one whole game with uniformly random actions; return (score, agent_steps).
 
-    Start the game with a plain `env.reset()` (no seed: the caller has seeded the environment). Then,
-    until `step` says terminated or truncated, choose an action with
-    `int(rng.integers(env.action_space.n))` (one draw per step, nothing else drawn from `rng`) and step.
-    Return the score (the sum of all rewards, as a float) and the number of calls to `env.step` (an int).
+    The caller has seeded `env`: the game starts with a reset without a seed, and lasts until a step
+    reports terminated or truncated (not one step more). The action of each step is
+    `int(rng.integers(env.action_space.n))`: exactly one such draw from `rng` per step, and no other
+    source of randomness. Returns a tuple (score, agent_steps): score, a Python float, is the sum of
+    the rewards the steps returned (unclipped); agent_steps, a Python int, is the number of calls to
+    `env.step`.
     """
     ### YOUR CODE HERE
-    # env.reset() once, then loop: draw an action from rng, env.step(action), add the reward,
-    # count the step, and stop when terminated or truncated.
+    # The contract is in the docstring; the chapter's exercise box has hints (Exercise 1.2).
     raise NotImplementedError("Exercise 1.2: write play_random_game")
     ### END YOUR CODE
 
@@ -43,12 +45,12 @@ def play_random_game(env: gym.Env, rng: np.random.Generator) -> tuple[float, int
 def summarize_scores(scores: list[float]) -> tuple[float, float, float]:
     """Exercise 1.3: (mean, standard deviation, standard error of the mean) of game scores.
 
-    `scores` is a list (or 1-D array) of at least 2 numbers. The standard deviation is the sample
-    standard deviation (divide by n - 1), and the standard error of the mean is std / sqrt(n).
-    Return a tuple of three floats.
+    `scores` is a list or a 1-D numpy array (any integer or float dtype) of at least 2 scores, which
+    may be large (a million points) or all equal. The standard deviation is the sample standard
+    deviation, s = sqrt(sum((x - mean)²) / (n - 1)), and the standard error of the mean is s / sqrt(n).
+    Returns a tuple of three Python floats, accurate to about 1e-9 relative. `scores` is left unchanged.
     """
     ### YOUR CODE HERE
-    # np.asarray(scores, dtype=np.float64); the sample std divides by n - 1 (ddof=1);
-    # the standard error is std / sqrt(n). Convert each result with float(...).
+    # The contract is in the docstring; the chapter's exercise box has hints (Exercise 1.3).
     raise NotImplementedError("Exercise 1.3: write summarize_scores")
     ### END YOUR CODE

@@ -22,12 +22,12 @@ def tabular_q_update(q_table: np.ndarray, state: int, action: int, reward: float
         y = reward                                        if `terminal` is True
         y = reward + gamma * max_a' Q[next_state, a']     otherwise
 
-    Change only the entry Q[state, action], in place; the function returns nothing (the return value
-    is ignored). Assume 0 < alpha <= 1 and 0 <= gamma <= 1.
+    The update is written into the caller's `q_table` (in place), and changes the entry
+    Q[state, action] only; the function returns nothing (the return value is ignored). Assume
+    0 < alpha <= 1 and 0 <= gamma <= 1.
     """
     ### YOUR CODE HERE
-    # The target is `reward` alone after a terminal transition, otherwise reward + gamma times the
-    # best value in row `next_state`. Then move Q[state, action] by alpha * (target - Q[state, action]).
+    # The contract is in the docstring; the chapter's exercise box has hints (Exercise 3.1).
     raise NotImplementedError("Exercise 3.1: write tabular_q_update")
     ### END YOUR CODE
 
@@ -43,12 +43,12 @@ def td_targets(rewards: torch.Tensor, next_q_values: torch.Tensor, terminals: to
         y = r                                 for a terminal transition
         y = r + gamma * max_a' Q(s', a')      otherwise
 
-    The targets are labels: the result must not carry a gradient (requires_grad False). Do not modify
-    the inputs.
+    The targets are labels: the result must not carry a gradient (requires_grad False). It is float32
+    (B,), on the device of the inputs. The inputs are left unchanged: their values, their shapes, and
+    whether next_q_values requires a gradient.
     """
     ### YOUR CODE HERE
-    # The best next value of each row is a max over the action axis (dim=1); a 0/1 mask built
-    # from `terminals` switches the bootstrap term off; .detach() (or torch.no_grad()) cuts the gradient.
+    # The contract is in the docstring; the chapter's exercise box has hints (Exercise 3.2).
     raise NotImplementedError("Exercise 3.2: write td_targets")
     ### END YOUR CODE
 
@@ -56,13 +56,13 @@ def td_targets(rewards: torch.Tensor, next_q_values: torch.Tensor, terminals: to
 def q_values_of_actions(q_values: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
     """Exercise 3.3: Q(s, a) of the action actually taken in each row, as a tensor of shape (B,).
 
-    q_values: float (B, num_actions), the network's output (it carries a gradient). actions: integer
-    (B,), the action taken in each row. Row i of the result is q_values[i, actions[i]]. The result must
-    stay connected to the network (requires_grad as q_values), since the loss is backpropagated through
-    it. Do not modify the inputs.
+    q_values: float (B, num_actions), the network's output (it carries a gradient). actions: (B,), the
+    action taken in each row, of any integer dtype (int64, int32, or uint8 as the replay memory stores
+    them). Row i of the result is q_values[i, actions[i]]. The result must stay connected to the
+    network (requires_grad as q_values), since the loss is backpropagated through it, and is on the
+    device of q_values. The inputs are left unchanged (values and shapes).
     """
     ### YOUR CODE HERE
-    # q_values.gather(dim, index) picks one entry per row; the index must be a (B, 1) int64
-    # tensor, and the result has shape (B, 1) until you squeeze it.
+    # The contract is in the docstring; the chapter's exercise box has hints (Exercise 3.3).
     raise NotImplementedError("Exercise 3.3: write q_values_of_actions")
     ### END YOUR CODE

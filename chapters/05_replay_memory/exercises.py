@@ -33,11 +33,11 @@ def memory_bytes(capacity: int, frame_shape=(84, 84), frame_dtype=np.uint8) -> i
 
     Each transition stores one frame of shape `frame_shape` and dtype `frame_dtype`, one action (uint8,
     1 byte), one reward (float32, 4 bytes), a terminal flag and an episode-end flag (bool, 1 byte each):
-    the arrays of `empty_storage`. Compute it without allocating anything. Returns an int.
+    the arrays of `empty_storage`. Compute it without allocating anything. Returns a Python int, exact
+    for any capacity (billions of bytes: a fixed-size integer type could overflow).
     """
     ### YOUR CODE HERE
-    # Bytes of one frame: the number of pixels (np.prod of the shape) times the bytes of one pixel
-    # (np.dtype(frame_dtype).itemsize). Then add action, reward and the two flags, per transition.
+    # Write your code here: the docstring is the contract; stuck? The chapter has two hints.
     raise NotImplementedError("Exercise 5.1: write memory_bytes")
     ### END YOUR CODE
 
@@ -47,16 +47,16 @@ def add_transition(storage: dict, cursor: int, size: int, frame: np.ndarray, act
     """Exercise 5.2: write one transition at slot `cursor` of a circular buffer; return (cursor, size) after it.
 
     `storage` is a dict made by `empty_storage(capacity, ...)`. `cursor` is the slot the next
-    transition goes to, `size` the number of transitions stored so far (at most capacity). Write
-    frame, action, reward, terminal and episode_end into the arrays at index `cursor`, in place (do not
-    replace the arrays). When the memory is already full, the slot about to be overwritten holds the
-    oldest transition; first copy its episode_end flag into storage["end_before_oldest"] (a bool).
-    Return the new (cursor, size): the cursor moves one slot on and wraps to 0 after the last slot;
-    size grows by one up to capacity.
+    transition goes to, `size` the number of transitions stored so far (at most capacity). After the
+    call, slot `cursor` of the arrays holds frame, action, reward, terminal and episode_end, written in
+    place (the arrays are the same objects: they are allocated once, 7 GB for the papers' memory), and
+    the other slots are as they were. storage["end_before_oldest"] (a bool) is always the episode_end
+    flag of the transition just before the oldest one still stored: True as long as nothing has been
+    overwritten (storage starts with a game). `frame` is only read. Returns the new (cursor, size), as
+    Python ints: the cursor one slot on, back to 0 after the last slot; size one more, at most capacity.
     """
     ### YOUR CODE HERE
-    # capacity = len(storage["frames"]). If size == capacity, keep the flag of slot `cursor` first.
-    # Then write each value at index `cursor`; the new cursor uses % capacity, the new size min(...).
+    # Write your code here: the docstring is the contract; stuck? The chapter has two hints.
     raise NotImplementedError("Exercise 5.2: write add_transition")
     ### END YOUR CODE
 
@@ -65,18 +65,16 @@ def stack_slots(storage: dict, index: int, cursor: int, size: int, history_lengt
     """Exercise 5.3: the slots whose frames form the observation at slot `index`, oldest first.
 
     `storage`, `cursor` and `size` describe a memory filled with `add_transition`; `index` is a stored
-    slot. The observation at `index` is the frames at index-history_length+1, ..., index-1, index,
-    going back around the ring (slot 0 follows slot capacity-1). A stack never reaches into another
-    episode: when the slot before the oldest one found so far ended an episode (episode_ends True),
-    repeat that oldest slot instead, as the frame stack does at the start of a game. Never step back
-    from the oldest stored slot either (slot 0 until the memory is full, then `cursor`): what came
-    before it is overwritten or was never written, so repeat it. Returns an integer numpy array of
-    shape (history_length,) with slot numbers in 0..capacity-1.
+    slot. The observation at `index` is what the agent's frame stack held: the frames of slots
+    index-history_length+1, ..., index-1, index, around the ring (slot 0 follows slot capacity-1),
+    except that a stack holds no frame of an earlier episode (an episode ends at a slot whose
+    episode_ends is True) and nothing older than the oldest stored slot (slot 0 until the memory is
+    full, then `cursor`): those positions hold the earliest slot of the stack that is allowed, repeated,
+    as the frame stack repeats the first frame at the start of a game. Returns an integer numpy array of
+    shape (history_length,), oldest first, with slot numbers in 0..capacity-1. `storage` is only read.
     """
     ### YOUR CODE HERE
-    # Start from [index]; history_length - 1 times, look at the slot before the first one,
-    # (first - 1) % capacity: step back to it, unless `first` is the oldest slot or that slot ended
-    # an episode; then repeat `first` instead.
+    # Write your code here: the docstring is the contract; stuck? The chapter has two hints.
     raise NotImplementedError("Exercise 5.3: write stack_slots")
     ### END YOUR CODE
 
@@ -93,10 +91,10 @@ def is_valid_sample(storage: dict, index: int, cursor: int, size: int, history_l
       when it is one of the history_length-1 oldest slots, unless an episode began inside its window,
       i.e. unless storage["end_before_oldest"] is True or a slot from the oldest one up to index-1
       ended an episode.
-    Every other slot is valid, terminal ones included.
+    Every other slot is valid, terminal ones included. Returns a Python bool (not a numpy.bool_);
+    `storage` is only read.
     """
     ### YOUR CODE HERE
-    # age = (index - oldest) % capacity counts slots from the oldest one (0) to the newest (size - 1).
-    # Check in turn: never written or newest; truncated; window reaching back past the oldest slot.
+    # Write your code here: the docstring is the contract; stuck? The chapter has two hints.
     raise NotImplementedError("Exercise 5.4: write is_valid_sample")
     ### END YOUR CODE

@@ -21,28 +21,29 @@ def dqn_loss(online: nn.Module, target: nn.Module, batch: TensorBatch, gamma: fl
              loss: Callable[[torch.Tensor], torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
     """Exercise 7.1: the DQN loss of one minibatch, and the Q(s, a) of its transitions.
 
-    `batch` holds B transitions as tensors: observations and next_observations (B, ...) as the
-    environment gives them (uint8 frame stacks for Atari; the networks scale them themselves),
-    actions int64 (B,), rewards float32 (B,) (already clipped), terminals float32 (B,) with 1.0 where
-    the transition ended the (learning) episode. `loss` is a function of the B TD errors that returns
-    a scalar tensor: dqn_tutorial.losses.mse_loss, the mean of 0.5 * delta ** 2 (2013), or huber_loss
-    (Chapter 11). Pass the TD errors y - Q(s, a), in that order.
+    `batch` holds B transitions as tensors on the networks' device: observations and next_observations
+    (B, ...) as the environment gives them (uint8 frame stacks for Atari; the networks scale them
+    themselves), actions int64 (B,), rewards float32 (B,), terminals float32 (B,) with 1.0 where the
+    transition ended the (learning) episode. `loss` is a function of the B TD errors that returns a
+    scalar tensor: dqn_tutorial.losses.mse_loss, the mean of 0.5 * delta ** 2 (2013), or huber_loss
+    (Chapter 11). It receives the TD errors y - Q(s, a), in that order, as they are: `loss` is the
+    only place where errors are clipped.
 
-    The targets y = r + gamma * (1 - terminal) * max_a' target(s')[a'] carry no gradient: compute them
-    with `target_network.td_targets_from_target(target, rewards, next_observations, terminals, gamma)`
-    (the package's; you write it in Chapter 8, and `dqn-tutorial train --impl chapters` then runs
-    yours). The 2013 agent has no target network: it passes the online network itself as `target`.
-    Q(s, a) is the online network's value of the action taken in each row: use
-    `q_learning.q_values_of_actions` (Chapter 3). Compute the targets first, then Q(s, a).
+    The targets y = r + gamma * (1 - terminal) * max_a' target(s')[a'] are labels: they carry no
+    gradient, and no graph is built through `target`. They are what Chapter 8's
+    `target_network.td_targets_from_target` computes (the package's here; `dqn-tutorial train --impl
+    chapters` runs yours). The 2013 agent has no target network: it passes the online network itself
+    as `target`. Q(s, a) is the online network's value of the action taken in each row (Chapter 3's
+    `q_learning.q_values_of_actions`). Each network runs once, on the whole batch: `target` on the next
+    observations, `online` on the observations.
 
     Returns (the loss, a scalar tensor whose gradient reaches the online network through Q(s, a) only;
-    Q(s, a), a tensor (B,) detached from the graph, for the agent's logs). Do not call backward, and
-    leave the batch unchanged.
+    Q(s, a), a tensor (B,) detached from the graph, for the agent's logs), on the inputs' device.
+    Does not call backward, and leaves the batch and both networks (weights, train/eval mode) as they
+    were.
     """
     ### YOUR CODE HERE
-    # targets = target_network.td_targets_from_target(target, batch.rewards, ...); Q(s, a) of the
-    # taken actions with q_learning.q_values_of_actions(online(...), batch.actions); then the loss
-    # of targets - q_taken, and q_taken detached.
+    # Write your code here: the docstring is the contract; stuck? The chapter has two hints.
     raise NotImplementedError("Exercise 7.1: write dqn_loss")
     ### END YOUR CODE
 
@@ -54,16 +55,17 @@ def update_step(online: nn.Module, target: nn.Module | None, optimizer: torch.op
 
     The loss of `batch` (your `dqn_loss`, with the targets from `target`, or from `online` itself when
     `target` is None: the 2013 agent has no target network), its gradients with respect to the online
-    network's parameters, and one step of `optimizer` (which holds those parameters). Gradients left
-    over from an earlier update must not leak into this one.
+    network's parameters, and one step of `optimizer` (which holds those parameters) on exactly those
+    gradients: nothing is clipped or rescaled (the loss function is the only place where errors are
+    clipped). Gradients left over from an earlier update must not leak into this one, and none may
+    reach the target network. The batch and the networks' train/eval modes are left as they were.
 
     Returns (the loss before the step, the mean of Q(s, a) over the batch), both as tensors without
     gradient, left on their device: the caller decides when to read them (reading a GPU tensor makes
     the CPU wait for the GPU, so the agent does it only for its logs).
     """
     ### YOUR CODE HERE
-    # The targets come from `online` when target is None. Then three calls on the optimizer and the
-    # loss, in the right order; return the loss detached and the mean of Q(s, a).
+    # Write your code here: the docstring is the contract; stuck? The chapter has two hints.
     raise NotImplementedError("Exercise 7.2: write update_step")
     ### END YOUR CODE
 
@@ -73,11 +75,12 @@ def clip_rewards(rewards: np.ndarray) -> np.ndarray:
 
     Clip every value to [-1, 1]: larger rewards become 1, smaller ones -1, values already inside stay
     as they are (0.5 stays 0.5). `rewards` may have any numeric dtype (integer game points, float64,
-    float32). Return a new float32 array of the same shape, converting to float32 before clipping, and
-    leave `rewards` unchanged: the real score is still needed to measure how well the agent plays.
+    float32). Returns a new float32 array of the same shape, with the values of the rewards converted
+    to float32 and then clipped. `rewards` is left unchanged: the real score is still needed to measure
+    how well the agent plays.
     """
     ### YOUR CODE HERE
-    # np.asarray(rewards, dtype=np.float32), then np.clip, which makes a new array.
+    # Write your code here: the docstring is the contract; stuck? The chapter has two hints.
     raise NotImplementedError("Exercise 7.3: write clip_rewards")
     ### END YOUR CODE
 
@@ -88,9 +91,10 @@ def should_update(step: int, learning_starts: int, update_every: int) -> bool:
     `step` counts the agent steps taken so far, this one included (1 after the first action). No
     update during the first `learning_starts` steps (random play that fills the replay memory); after
     that, one update every `update_every` agent steps, the first one at step
-    learning_starts + update_every. Returns a bool.
+    learning_starts + update_every. Returns a Python bool (True or False, never 0 or 1), whatever the
+    step.
     """
     ### YOUR CODE HERE
-    # Two conditions: past the random-play phase, and a whole number of update_every steps since.
+    # Write your code here: the docstring is the contract; stuck? The chapter has two hints.
     raise NotImplementedError("Exercise 7.4: write should_update")
     ### END YOUR CODE

@@ -26,15 +26,13 @@ def build_nature_network(num_actions: int, history_length: int = 4) -> nn.Module
                   ReLU; conv 64 filters 3x3 stride 1, ReLU; nn.Flatten();
       "head":     an nn.Sequential of fully connected 512 units, ReLU; fully connected num_actions units
                   (no ReLU: Q-values can be negative).
-    No padding; every layer has a bias. Size the first fully connected layer with conv_output_size.
-    Create the layers in the order the data goes through them: that order decides the initial weights
-    PyTorch draws, and the grader compares them with the reference's.
+    No padding; every layer has a bias. The layers are created in the order the data goes through them:
+    that order decides the initial weights PyTorch draws, and the grader compares them with the
+    reference's. As in Chapter 4, the caller chooses the device and the mode: build on PyTorch's default
+    device, return the network in training mode, and two calls on the same frames give the same Q-values.
     """
     ### YOUR CODE HERE
-    # As in Chapter 4: nn.Sequential(OrderedDict([("scale", ScaleFrames()), ("features", nn.Sequential(
-    #     nn.Conv2d(history_length, 32, kernel_size=8, stride=4), nn.ReLU(), ...)), ("head", ...)]));
-    # the first fully connected layer takes 64 channels times the last conv's output side squared
-    # (conv_output_size, three times, tells you that side).
+    # Write your code here: the docstring is the contract; stuck? The chapter has two hints.
     raise NotImplementedError("Exercise 9.1: write build_nature_network")
     ### END YOUR CODE
 
@@ -45,11 +43,10 @@ def receptive_field(layers: list[tuple[int, int]]) -> int:
     `layers` lists the convolutions from the input up, as (kernel, stride) pairs, e.g. [(8, 4), (4, 2)]
     for the 2013 network. The answer is the side of the smallest square patch of the input that holds
     every input pixel one unit of the last layer depends on. An empty list means the input itself:
-    1 pixel. Returns an int.
+    1 pixel. Returns a Python int; `layers` is only read (the caller's list is the same after the call).
     """
     ### YOUR CODE HERE
-    # Go up the layers keeping two numbers: the field (starts at 1) and the distance in input
-    # pixels between neighbouring units (starts at 1). A kernel of size k adds k - 1 of those distances.
+    # Write your code here: the docstring is the contract; stuck? The chapter has two hints.
     raise NotImplementedError("Exercise 9.2: write receptive_field")
     ### END YOUR CODE
 
@@ -59,9 +56,9 @@ def conv_macs(in_channels: int, out_channels: int, kernel: int, out_size: int) -
 
     The layer has `out_channels` filters of shape (in_channels, kernel, kernel) and an output of
     out_size x out_size positions per filter. Count one multiply-accumulate per weight per output
-    position; do not count the bias additions. Returns an int.
+    position; do not count the bias additions. Returns a Python int (not a numpy integer).
     """
     ### YOUR CODE HERE
-    # Every output position of every filter does one multiply-accumulate per weight of the filter.
+    # Write your code here: the docstring is the contract; stuck? The chapter has two hints.
     raise NotImplementedError("Exercise 9.3: write conv_macs")
     ### END YOUR CODE

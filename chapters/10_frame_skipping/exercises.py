@@ -17,12 +17,12 @@ def max_of_last_two(frame_a: np.ndarray, frame_b: np.ndarray) -> np.ndarray:
     """Exercise 10.1: the pixelwise maximum of two emulator frames.
 
     `frame_a` and `frame_b` are two frames of the same shape and dtype (uint8 screens, e.g. (210, 160)
-    grayscale or (210, 160, 3) colour). Returns a new array of that same shape and dtype whose every
-    pixel is the larger of the two frames' values there. Do not modify the inputs.
+    grayscale or (210, 160, 3) colour). Returns a new array of that same shape and dtype (uint8 in,
+    uint8 out) whose every pixel is the larger of the two frames' values there. Both inputs are left
+    exactly as they were.
     """
     ### YOUR CODE HERE
-    # numpy has an elementwise maximum of two arrays; it keeps the uint8 dtype. Adding the
-    # frames first (or averaging them) is not the same thing, and a + b wraps around in uint8.
+    # A new uint8 frame, pixel by pixel the brighter of the two; the inputs stay as they are.
     raise NotImplementedError("Exercise 10.1: write max_of_last_two")
     ### END YOUR CODE
 
@@ -35,20 +35,20 @@ def skip_step(env: gym.Env, action: int, skip: int, previous_frame: np.ndarray, 
     wrapper of one), is already reset, and its `info` has the lives counter `info["lives"]`.
     `previous_frame` is the frame on screen before this step and `lives` the lives counter before it:
     the caller keeps them (the `FrameSkip` wrapper does, from the frame and info of the step before).
-    Repeat `action` up to `skip` times (skip >= 1), adding up the rewards of every frame as Python
-    floats, in order, and stop as soon as a frame says terminated or truncated (never step a game that
-    has ended). Watch the lives counter on every frame: `life_lost` is True if it went down on any
-    frame of this skip (ask Chapter 1's `lost_a_life(previous_info, info)` after every frame, the
-    first time with the info {"lives": lives}).
+    `action` is played for `skip` emulator frames (skip >= 1), or fewer if a frame says terminated or
+    truncated: a game that has ended is never stepped again, and never reset here (the caller does).
+    Games differ in their lives (Breakout 5, Space Invaders 3, Pong none).
 
     Returns ((frame_before_last, last_frame), total_reward, terminated, truncated, life_lost, info):
-    the last two frames seen, as env.step returned them (when only one frame was played, the first of
-    the two is `previous_frame` itself); the total reward as a float; the three flags as Python bools;
-    `info` the dict returned by the last frame played. Do not modify `previous_frame`.
+    - the last two frames seen, as env.step returned them (when only one frame was played, the first
+      of the two is `previous_frame` itself, not the emulator's screen);
+    - total_reward: the sum of the rewards of every frame played, a Python float;
+    - terminated, truncated: as the last frame played reported them; life_lost: True if the lives
+      counter fell on any frame played (the first frame compared with `lives`); all three Python bools;
+    - info: the dict returned by the last frame played.
+    `previous_frame` is left exactly as it was.
     """
     ### YOUR CODE HERE
-    # Keep a list of frames that starts with previous_frame; loop `skip` times: step, append
-    # the frame, add the reward, ask lost_a_life with the info of one frame earlier (set the
-    # flag, never clear it), and break when terminated or truncated. Return the list's last two.
+    # One agent step, emulator frame by emulator frame: see the docstring for the 6 items returned.
     raise NotImplementedError("Exercise 10.2: write skip_step")
     ### END YOUR CODE

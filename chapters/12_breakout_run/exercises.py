@@ -24,21 +24,21 @@ def act(agent: Agent, observations) -> np.ndarray:
 
     `agent` is a `dqn_tutorial.dqn.Agent`: its `config` (learning_starts, epsilon_start, epsilon_end,
     epsilon_decay_steps), `step` (agent steps taken so far, all emulators together), `online` (the
-    Q-network), `num_actions` and `rng` (the agent's np.random.Generator). `observations` is a batch
-    (num_envs, ...) as the network takes it: a numpy array, or a tensor (the fast engine's stacks).
+    Q-network, on any device), `num_actions` and `rng` (the agent's np.random.Generator). `observations`
+    is a batch (num_envs, ...) as the network takes it: a numpy array, or a tensor (the fast engine's
+    stacks), on the CPU or on the network's device.
 
     Returns an int64 numpy array (num_envs,): epsilon-greedy actions (Chapter 6) with the epsilon of
     agent step `agent.step` (random play until learning starts, then the linear schedule counted from
     learning_starts; Chapter 6). Every random number comes from `agent.rng`, drawn exactly as Chapter
-    6's epsilon_greedy draws them, so a seed replays a run. While epsilon is 1 every action is random
-    whatever the Q-values, so do not run the network then (zeros, float32 (num_envs, num_actions), can
-    stand in for the Q-values); otherwise one forward pass for the whole batch, with no gradients.
+    6's epsilon_greedy draws them, so a seed replays a run; no global generator (np.random, random,
+    torch) is touched. While epsilon is 1 the network is not run at all (every action is random
+    whatever the Q-values); otherwise it runs once, on the whole batch, with no gradients.
     Change nothing of the agent but the state of its rng: not its counters, not the network's weights
-    or its train/eval mode, not the memory; leave `observations` as they are.
+    or the train/eval mode of any of its layers, not the memory; leave `observations` as they are.
     """
     ### YOUR CODE HERE
-    # The epsilon of step agent.step comes from Chapter 6's schedule (schedules.epsilon_at, with the
-    # config's fields); the Q-values from q_values, unless epsilon is 1; the actions from epsilon_greedy.
+    # Acting only reads the agent: the state of agent.rng is the one thing that moves.
     raise NotImplementedError("Exercise 12.1: write act")
     ### END YOUR CODE
 
@@ -59,12 +59,11 @@ def store(agent: Agent, frames, actions, rewards, terminated, truncated, life_lo
       life was lost and `agent.config.terminal_on_life_loss` is set. A game cut by the time limit is
       not terminal: it could have gone on;
     - episode_end (bool): the emulator starts a new game after this step, whatever ended the old one.
-    The caller keeps using its arrays (the real scores are logged): leave every input unchanged.
-    Returns None; nothing of the agent changes but its memory.
+    terminal and episode_end are bool arrays. The caller keeps using its arrays (the real scores are
+    logged): leave every input unchanged. Returns None; nothing of the agent changes but its memory.
     """
     ### YOUR CODE HERE
-    # clip_rewards (Chapter 7) gives new arrays and leaves the caller's alone; the flags combine with
-    # numpy's | and &, which also make new arrays (|= would change the caller's).
+    # One call of agent.memory.add for all emulators; the caller's arrays stay as they are.
     raise NotImplementedError("Exercise 12.2: write store")
     ### END YOUR CODE
 
@@ -81,12 +80,12 @@ def learn(agent: Agent) -> None:
     target network (`agent.target` is not None: the 2013 agent has none), the sync due after s if there
     is one (Chapter 8's schedule, config.target_sync_every): the online weights copied into the target,
     in place (the update holds that very target object). Afterwards `agent.learned_until` is
-    `agent.step`, so calling again before new steps are played does nothing. Returns None; `agent.step`,
-    the rng and the network objects stay as they are.
+    `agent.step`, so calling again before new steps are played does nothing; the counters stay Python
+    ints. Returns None; `agent.step`, the rng (and the global generators) and the network objects stay
+    as they are.
     """
     ### YOUR CODE HERE
-    # Loop over the agent steps not learned from yet (agent.learned_until + 1 up to agent.step) and
-    # ask should_update and is_sync_step about each; sync_target copies the weights in place.
+    # Catch up on every agent step since agent.learned_until, as if learn had followed each one.
     raise NotImplementedError("Exercise 12.3: write learn")
     ### END YOUR CODE
 

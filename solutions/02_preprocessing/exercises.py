@@ -15,8 +15,8 @@ def to_grayscale(rgb: np.ndarray) -> np.ndarray:
     """Exercise 2.1: the luminance of an RGB frame, Y = 0.299 R + 0.587 G + 0.114 B.
 
     `rgb` is a uint8 array (height, width, 3) with the channels in the order red, green, blue (as ALE
-    returns them). Return a uint8 array (height, width), each value rounded to the nearest integer
-    (the grader accepts a difference of 1 for rounding). Do not modify `rgb`.
+    returns them). Returns a new uint8 array (height, width): the luminance of each pixel rounded to
+    the nearest integer (a value exactly halfway may go either way). `rgb` is left unchanged.
     """
     ### BEGIN SOLUTION
     weights = np.array([0.299, 0.587, 0.114])
@@ -28,9 +28,10 @@ def to_grayscale(rgb: np.ndarray) -> np.ndarray:
 def resize_frame(gray: np.ndarray, height: int = 84, width: int = 84) -> np.ndarray:
     """Exercise 2.2: shrink a grayscale frame (H, W) to (height, width) with area interpolation.
 
-    `gray` is a uint8 array (H, W). Return a uint8 array of shape (height, width) computed with
-    `cv2.resize` and `interpolation=cv2.INTER_AREA` (each output pixel is the average of the input
-    pixels it covers). Do not modify `gray`.
+    `gray` is a uint8 array (H, W). Returns a new uint8 array of shape (height, width), pixel for pixel
+    what OpenCV's area interpolation (`cv2.INTER_AREA`) gives for the uint8 frame: each output pixel
+    is the average of the input pixels it covers, rounded to the nearest integer. `gray` is left
+    unchanged.
     """
     ### BEGIN SOLUTION
     return cv2.resize(gray, (width, height), interpolation=cv2.INTER_AREA)
@@ -41,8 +42,9 @@ def push_frame(stack: np.ndarray, frame: np.ndarray) -> np.ndarray:
     """Exercise 2.3: the next frame stack: drop the oldest frame, add `frame` as the newest.
 
     `stack` is an array (k, H, W), oldest frame first (index 0) and newest last (index k - 1); `frame`
-    is an array (H, W) of the same dtype. Return a NEW array (k, H, W) of that dtype: frames 1 .. k-1
-    of `stack` followed by `frame`. Leave `stack` and `frame` unchanged.
+    is an array (H, W) of the same dtype. Returns a new array (k, H, W) of that dtype, sharing no
+    memory with the inputs: frames 1 .. k-1 of `stack` followed by `frame`. `stack` and `frame` are
+    left unchanged (the caller may have stored the old stack).
     """
     ### BEGIN SOLUTION
     return np.concatenate([stack[1:], frame[np.newaxis]], axis=0)
@@ -52,8 +54,9 @@ def push_frame(stack: np.ndarray, frame: np.ndarray) -> np.ndarray:
 def reset_stack(frame: np.ndarray, history_length: int = 4) -> np.ndarray:
     """Exercise 2.4: the first stack of a game: `history_length` copies of its first frame.
 
-    `frame` is an array (H, W). Return a new, writable array (history_length, H, W) of the frame's
-    dtype in which every entry equals `frame`. It must not share memory with `frame`.
+    `frame` is an array (H, W). Returns a new, writable array (history_length, H, W) of the frame's
+    dtype in which every slot equals `frame`. The slots share no memory with `frame` or with each
+    other (the next pushes write into them). `frame` is left unchanged.
     """
     ### BEGIN SOLUTION
     return np.stack([frame.copy() for _ in range(history_length)], axis=0)

@@ -22,8 +22,9 @@ def tabular_q_update(q_table: np.ndarray, state: int, action: int, reward: float
         y = reward                                        if `terminal` is True
         y = reward + gamma * max_a' Q[next_state, a']     otherwise
 
-    Change only the entry Q[state, action], in place; the function returns nothing (the return value
-    is ignored). Assume 0 < alpha <= 1 and 0 <= gamma <= 1.
+    The update is written into the caller's `q_table` (in place), and changes the entry
+    Q[state, action] only; the function returns nothing (the return value is ignored). Assume
+    0 < alpha <= 1 and 0 <= gamma <= 1.
     """
     ### BEGIN SOLUTION
     if terminal:
@@ -45,8 +46,9 @@ def td_targets(rewards: torch.Tensor, next_q_values: torch.Tensor, terminals: to
         y = r                                 for a terminal transition
         y = r + gamma * max_a' Q(s', a')      otherwise
 
-    The targets are labels: the result must not carry a gradient (requires_grad False). Do not modify
-    the inputs.
+    The targets are labels: the result must not carry a gradient (requires_grad False). It is float32
+    (B,), on the device of the inputs. The inputs are left unchanged: their values, their shapes, and
+    whether next_q_values requires a gradient.
     """
     ### BEGIN SOLUTION
     best_next = next_q_values.max(dim=1).values
@@ -59,10 +61,11 @@ def td_targets(rewards: torch.Tensor, next_q_values: torch.Tensor, terminals: to
 def q_values_of_actions(q_values: torch.Tensor, actions: torch.Tensor) -> torch.Tensor:
     """Exercise 3.3: Q(s, a) of the action actually taken in each row, as a tensor of shape (B,).
 
-    q_values: float (B, num_actions), the network's output (it carries a gradient). actions: integer
-    (B,), the action taken in each row. Row i of the result is q_values[i, actions[i]]. The result must
-    stay connected to the network (requires_grad as q_values), since the loss is backpropagated through
-    it. Do not modify the inputs.
+    q_values: float (B, num_actions), the network's output (it carries a gradient). actions: (B,), the
+    action taken in each row, of any integer dtype (int64, int32, or uint8 as the replay memory stores
+    them). Row i of the result is q_values[i, actions[i]]. The result must stay connected to the
+    network (requires_grad as q_values), since the loss is backpropagated through it, and is on the
+    device of q_values. The inputs are left unchanged (values and shapes).
     """
     ### BEGIN SOLUTION
     index = actions.long().unsqueeze(1)

@@ -33,7 +33,8 @@ def memory_bytes(capacity: int, frame_shape=(84, 84), frame_dtype=np.uint8) -> i
 
     Each transition stores one frame of shape `frame_shape` and dtype `frame_dtype`, one action (uint8,
     1 byte), one reward (float32, 4 bytes), a terminal flag and an episode-end flag (bool, 1 byte each):
-    the arrays of `empty_storage`. Compute it without allocating anything. Returns an int.
+    the arrays of `empty_storage`. Compute it without allocating anything. Returns a Python int, exact
+    for any capacity (billions of bytes: a fixed-size integer type could overflow).
     """
     ### BEGIN SOLUTION
     frame_bytes = int(np.prod(frame_shape)) * np.dtype(frame_dtype).itemsize
@@ -46,12 +47,13 @@ def add_transition(storage: dict, cursor: int, size: int, frame: np.ndarray, act
     """Exercise 5.2: write one transition at slot `cursor` of a circular buffer; return (cursor, size) after it.
 
     `storage` is a dict made by `empty_storage(capacity, ...)`. `cursor` is the slot the next
-    transition goes to, `size` the number of transitions stored so far (at most capacity). Write
-    frame, action, reward, terminal and episode_end into the arrays at index `cursor`, in place (do not
-    replace the arrays). When the memory is already full, the slot about to be overwritten holds the
-    oldest transition; first copy its episode_end flag into storage["end_before_oldest"] (a bool).
-    Return the new (cursor, size): the cursor moves one slot on and wraps to 0 after the last slot;
-    size grows by one up to capacity.
+    transition goes to, `size` the number of transitions stored so far (at most capacity). After the
+    call, slot `cursor` of the arrays holds frame, action, reward, terminal and episode_end, written in
+    place (the arrays are the same objects: they are allocated once, 7 GB for the papers' memory), and
+    the other slots are as they were. storage["end_before_oldest"] (a bool) is always the episode_end
+    flag of the transition just before the oldest one still stored: True as long as nothing has been
+    overwritten (storage starts with a game). `frame` is only read. Returns the new (cursor, size), as
+    Python ints: the cursor one slot on, back to 0 after the last slot; size one more, at most capacity.
     """
     ### BEGIN SOLUTION
     capacity = len(storage["frames"])
@@ -70,13 +72,13 @@ def stack_slots(storage: dict, index: int, cursor: int, size: int, history_lengt
     """Exercise 5.3: the slots whose frames form the observation at slot `index`, oldest first.
 
     `storage`, `cursor` and `size` describe a memory filled with `add_transition`; `index` is a stored
-    slot. The observation at `index` is the frames at index-history_length+1, ..., index-1, index,
-    going back around the ring (slot 0 follows slot capacity-1). A stack never reaches into another
-    episode: when the slot before the oldest one found so far ended an episode (episode_ends True),
-    repeat that oldest slot instead, as the frame stack does at the start of a game. Never step back
-    from the oldest stored slot either (slot 0 until the memory is full, then `cursor`): what came
-    before it is overwritten or was never written, so repeat it. Returns an integer numpy array of
-    shape (history_length,) with slot numbers in 0..capacity-1.
+    slot. The observation at `index` is what the agent's frame stack held: the frames of slots
+    index-history_length+1, ..., index-1, index, around the ring (slot 0 follows slot capacity-1),
+    except that a stack holds no frame of an earlier episode (an episode ends at a slot whose
+    episode_ends is True) and nothing older than the oldest stored slot (slot 0 until the memory is
+    full, then `cursor`): those positions hold the earliest slot of the stack that is allowed, repeated,
+    as the frame stack repeats the first frame at the start of a game. Returns an integer numpy array of
+    shape (history_length,), oldest first, with slot numbers in 0..capacity-1. `storage` is only read.
     """
     ### BEGIN SOLUTION
     capacity = len(storage["episode_ends"])
@@ -105,7 +107,8 @@ def is_valid_sample(storage: dict, index: int, cursor: int, size: int, history_l
       when it is one of the history_length-1 oldest slots, unless an episode began inside its window,
       i.e. unless storage["end_before_oldest"] is True or a slot from the oldest one up to index-1
       ended an episode.
-    Every other slot is valid, terminal ones included.
+    Every other slot is valid, terminal ones included. Returns a Python bool (not a numpy.bool_);
+    `storage` is only read.
     """
     ### BEGIN SOLUTION
     capacity = len(storage["episode_ends"])

@@ -15,8 +15,9 @@ def linear_epsilon(step: int, start: float = 1.0, end: float = 0.1, duration: in
     """Exercise 6.1: epsilon after `step` agent steps of annealing.
 
     Epsilon falls in a straight line from `start` (at step 0) to `end` (at step `duration`), then stays
-    at `end` forever: from step `duration` on, return exactly `end` (in floating point,
-    start + (end - start) is not always end). Assume step >= 0 and duration >= 1. Returns a float.
+    at `end` forever: from step `duration` on, the result is exactly `end` (in floating point,
+    start + (end - start) is not always end). Assume step >= 0 and duration >= 1. Returns a Python
+    float (not a numpy scalar), also when `start` and `end` are given as ints.
     """
     ### BEGIN SOLUTION
     if step >= duration:
@@ -31,12 +32,13 @@ def epsilon_greedy(q_values: np.ndarray, epsilon: float, rng: np.random.Generato
 
     For each row, independently: with probability `epsilon` pick an action uniformly at random among
     all num_actions actions (the greedy one included); otherwise pick the greedy action, the index of
-    the row's largest Q-value. Returns an integer array (batch,).
+    the row's largest Q-value. Returns an int64 array (batch,); `q_values` is left unchanged.
 
-    Draw every random number from `rng`, in this order, whatever epsilon is: first the random actions
-    of all rows (rng.integers(0, num_actions, size=batch_size)), then one number per row
-    (rng.random(batch_size)), a row exploring when its number is below epsilon. A seed then gives the
-    reference's actions exactly, and a training run with your function can equal the reference's. With
+    Draw every random number from `rng` (never from np.random.*, the random module or a generator of
+    your own), in this order, whatever epsilon is: first the random actions of all rows
+    (rng.integers(0, num_actions, size=batch_size)), then one number per row (rng.random(batch_size)),
+    a row exploring when its number is below epsilon; nothing else. A seed then gives the reference's
+    actions exactly, and a training run with your function can equal the reference's. With
     epsilon >= 1 every row explores, so the Q-values must not matter (the agent passes zeros then).
     """
     ### BEGIN SOLUTION
@@ -53,10 +55,11 @@ def q_values(network: torch.nn.Module, observations) -> np.ndarray:
 
     `observations` is a batch as the environments give it: a numpy array or a torch tensor, uint8 frame
     stacks (batch, 4, 84, 84) for Atari or float32 vectors (batch, features); it is already a batch, so
-    add no dimension. Run the network ONCE on the whole batch, on the device its parameters are on
-    (move the observations there; do not rescale frames: the networks do it), without gradients
-    (acting is not learning). Return a float32 numpy array on the CPU, one row per observation; leave
-    `observations` unchanged.
+    add no dimension, and the frames are not rescaled here (the networks do it). The network runs ONCE
+    on the whole batch, on the device its parameters are on (which need not be the CPU, nor the GPU
+    when there is one), without gradients (acting is not learning). Returns a float32 numpy array on
+    the CPU, one row per observation. Leaves `observations` and the network as they were (weights and
+    train/eval mode), and two identical calls give identical values.
     """
     ### BEGIN SOLUTION
     device = next(network.parameters()).device

@@ -18,10 +18,11 @@ from dqn_tutorial import q_learning
 def make_target_network(online: nn.Module) -> nn.Module:
     """Exercise 8.1: a frozen copy of `online`, to compute the TD targets with.
 
-    Return a new network with the same architecture and the same weights as `online` (so the same
-    outputs), whose parameters are tensors of its own (changing `online` afterwards must not change the
-    copy) and never receive gradients (requires_grad is False for every parameter of the copy).
-    `online` itself is left exactly as it was: it keeps learning.
+    Returns a new network with the same architecture and the same weights as `online` (so the same
+    outputs), whose parameters and buffers are tensors of its own (changing `online` afterwards must not
+    change the copy) and whose parameters never receive gradients (requires_grad is False for every
+    parameter of the copy). `online` itself is left exactly as it was (weights, requires_grad,
+    train/eval mode): it keeps learning.
     """
     ### BEGIN SOLUTION
     target = copy.deepcopy(online)
@@ -37,11 +38,13 @@ def td_targets_from_target(target: nn.Module, rewards: torch.Tensor, next_observ
 
     rewards: float32 (B,); next_observations: (B, ...) as the network takes them (uint8 frame stacks for
     Atari); terminals: float32 (B,), 1.0 where the transition ended the episode (no bootstrapping);
-    gamma: the discount. Returns a float32 tensor (B,) that carries no gradient (requires_grad False),
-    whatever `target` is: without a target network (2013), the online network itself is passed here.
-    Run `target` on the next observations without gradients, and apply Chapter 3's formula with
-    `q_learning.td_targets(rewards, next_q_values, terminals, gamma)` (the package's; `dqn-tutorial
-    train --impl chapters` runs yours). Chapter 7's `dqn_loss` computes its targets with this function.
+    gamma: the discount; every tensor on the network's device. Returns a float32 tensor (B,) on that
+    device that carries no gradient (requires_grad False), whatever `target` is: without a target
+    network (2013), the online network itself is passed here, so no graph may be built through it.
+    `target` runs once, on the whole batch. The formula is Chapter 3's `q_learning.td_targets` (the
+    package's; `dqn-tutorial train --impl chapters` runs yours). The inputs and the network (weights,
+    train/eval mode) are left as they were. Chapter 7's `dqn_loss` computes its targets with this
+    function.
     """
     ### BEGIN SOLUTION
     with torch.no_grad():
@@ -51,11 +54,13 @@ def td_targets_from_target(target: nn.Module, rewards: torch.Tensor, next_observ
 
 
 def sync_target(target: nn.Module, online: nn.Module) -> None:
-    """Exercise 8.3: copy every weight and bias of `online` into `target`, in place.
+    """Exercise 8.3: copy every weight and bias (and buffer) of `online` into `target`, in place.
 
     Afterwards `target` (the same object the caller holds) computes exactly what `online` computes.
-    Its parameters stay tensors of its own (a later update of `online` must not move them) and still
-    do not require gradients. `online` is not changed. Returns None.
+    In place: the values land in the tensors `target` already has, at the same memory addresses (a
+    recorded CUDA graph reads them there), so its parameters stay tensors of its own (a later update of
+    `online` must not move them) and still do not require gradients. `online` is not changed, and
+    neither network changes train/eval mode. Returns None.
     """
     ### BEGIN SOLUTION
     target.load_state_dict(online.state_dict())
@@ -66,8 +71,9 @@ def is_sync_step(step: int, sync_every: int) -> bool:
     """Exercise 8.4: whether the target network is refreshed after agent step `step`.
 
     step: the number of agent steps taken so far (1 after the first step; one agent step = 4 emulator
-    frames with action repeat 4); assume step >= 1. sync_every: the period C in agent steps (10,000 in DeepMind's code);
-    0 means never. Returns True when step is a multiple of sync_every, as a bool.
+    frames with action repeat 4); assume step >= 1. sync_every: the period C in agent steps (10,000 in
+    DeepMind's code); 0 means never. Returns True when step is a multiple of sync_every, else False, as
+    a Python bool in every case (also for sync_every == 0).
     """
     ### BEGIN SOLUTION
     if sync_every == 0:

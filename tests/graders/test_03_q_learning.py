@@ -10,11 +10,14 @@ import numpy as np
 import pytest
 import torch
 
+from checks import assert_inputs_unchanged_for, assert_same_device, call_on_device
 from dqn_tutorial import q_learning as reference
 from dqn_tutorial.networks import DQN2013Network
 from grading import assert_matches, call, exercise, fail, real_breakout_stacks
 
 SEED = 3
+# What a device check's input says (it is shown with any failure, even PyTorch's own error):
+META_NOTE = " (tensors without data: every operation checks their device, so a CPU tensor cannot be mixed in)"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -65,6 +68,15 @@ def test_tabular_q_update(ex):
                      + (", and a new array returned" if isinstance(returned, np.ndarray) else ""),
                  hint="write the new value into q_table itself (q_table[state, action] = ... or +=): "
                       "the function updates the table in place")
+        others = np.ones(table.shape, dtype=bool)
+        others[state, action] = False
+        if learner_table.shape == table.shape and not np.array_equal(learner_table[others], table[others]):
+            changed = [tuple(int(i) for i in index) for index in np.argwhere((learner_table != table) & others)]
+            fail("tabular_q_update changed entries other than Q[state, action]", inputs=inputs,
+                 expected=f"only Q[{state}, {action}] changes",
+                 got=f"{len(changed)} other entries changed, the first ones: {changed[:4]}",
+                 hint="one transition says something about one state-action pair only: the rest of the table, "
+                      "including the row of next_state and the other actions of `state`, stays as it was")
         tolerance = 1e-6 if table.dtype == np.float32 else 1e-9
         assert_matches(learner_table, expected, what="q_table after tabular_q_update", inputs=inputs,
                        atol=tolerance, rtol=tolerance,
@@ -118,6 +130,9 @@ def td_cases(breakout_stacks):
          "gamma = 1, clipped rewards -1, 0, +1"),
         (rewards(5), -torch.rand(5, 3, generator=generator).add(1.0).requires_grad_(),
          torch.tensor([False] * 5), 0.99, "all next Q-values negative"),
+        (torch.tensor([30.0, 0.0, 200.0, 10.0, 5.0, 0.0]), q(6, 6, 150.0),
+         torch.tensor([False, False, True, False, False, True]), 0.99,
+         "unclipped Space Invaders rewards (5 to 200 points) and Q-values in the hundreds: large TD targets"),
     ]
     for _ in range(12):
         batch, actions = int(torch.randint(1, 65, (1,), generator=generator)), int(torch.randint(2, 19, (1,), generator=generator))
@@ -142,19 +157,47 @@ def describe_td_inputs(rewards, next_q, terminals, gamma, why):
 
 @exercise("3.2", "TD targets for a minibatch")
 def test_td_targets(ex, breakout_stacks):
+    hint = ("y = r + gamma * max over the actions of Q(s', .) (one maximum per row), with the bootstrap term switched "
+            "off where terminals is true; the targets are labels, so they carry no gradient")
     for rewards, next_q, terminals, gamma, why in td_cases(breakout_stacks):
         inputs = describe_td_inputs(rewards, next_q, terminals, gamma, why)
         expected = reference.td_targets(rewards.clone(), next_q.clone(), terminals.clone(), gamma)
         copies = (rewards.clone(), next_q.clone(), terminals.clone())
         got = call(ex, "td_targets", *copies, gamma, inputs=inputs)
-        assert_matches(got, expected, what="td_targets", inputs=inputs, atol=1e-5, rtol=1e-5,
-                       hint="y = r + gamma * max over the actions of Q(s', .) (one maximum per row), with the "
-                            "bootstrap term switched off where terminals is true; the targets are labels, so they "
-                            "carry no gradient")
-        for name, before, after in zip(("rewards", "next_q_values", "terminals"), (rewards, next_q, terminals), copies):
-            if not torch.equal(before.detach(), after.detach()):
-                fail(f"td_targets changed its input `{name}`", inputs=inputs,
-                     hint="build new tensors (no in-place operations such as += or mul_ on the inputs)")
+        assert_inputs_unchanged_for("td_targets", inputs, rewards=(rewards, copies[0]),
+                                    next_q_values=(next_q, copies[1]), terminals=(terminals, copies[2]))
+        if not copies[1].requires_grad:
+            fail("td_targets detached the caller's next_q_values in place (detach_ or requires_grad_(False))",
+                 inputs=inputs, expected="next_q_values still requires_grad=True after the call",
+                 got="requires_grad=False",
+                 hint="the result must carry no gradient, not the input: detach (or use no_grad for) what you "
+                      "return, and leave the caller's tensor as it was")
+        assert_matches(got, expected, what="td_targets", inputs=inputs, atol=1e-5, rtol=1e-5, hint=hint)
+
+    # The device: inputs on the meta device (no data, but every operation checks devices), where a tensor made
+    # on the CPU cannot be mixed in; on a GPU machine, on CUDA as well.
+    devices = [torch.device("meta")] + ([torch.device("cuda")] if torch.cuda.is_available() else [])
+    for device in devices:
+        for terminal_dtype in (torch.bool, torch.float32):
+            rewards = torch.tensor([1.0, 0.0, -1.0, 0.0, 1.0])
+            next_q = torch.randn(5, 4, generator=torch.Generator().manual_seed(SEED))
+            terminals = torch.tensor([False, True, False, False, True]).to(terminal_dtype)
+            inputs = (f"rewards float32 (5,), next_q_values float32 (5, 4) (requires_grad=True), terminals "
+                      f"{str(terminal_dtype).replace('torch.', '')} (5,), gamma=0.99, all on the {device.type} "
+                      f"device{META_NOTE if device.type == 'meta' else ''}")
+            on_device = (rewards.to(device), next_q.to(device).requires_grad_(), terminals.to(device))
+            got = call_on_device(ex, "td_targets", *on_device, 0.99, device=device, inputs=inputs)
+            assert_same_device("td_targets", got, device)
+            if device.type != "meta":
+                expected = reference.td_targets(*(t.to(device) for t in (rewards, next_q, terminals)), 0.99)
+                assert_matches(got, expected, what=f"td_targets on {device.type}", inputs=inputs, atol=1e-5,
+                               rtol=1e-5, hint=hint)
+            elif isinstance(got, torch.Tensor) and (tuple(got.shape) != (5,) or got.dtype != torch.float32
+                                                    or got.requires_grad):
+                fail("td_targets on the meta device: wrong shape, dtype or gradient", inputs=inputs,
+                     expected="float32 tensor of shape (5,), requires_grad=False",
+                     got=f"{got.dtype} tensor of shape {tuple(got.shape)}, requires_grad={got.requires_grad}",
+                     hint=hint)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -174,6 +217,8 @@ def gather_cases(breakout_stacks):
         (leaf(5, 4), torch.zeros(5, dtype=torch.long), "every action 0 (the first column)"),
         (leaf(5, 18), torch.full((5,), 17, dtype=torch.long), "every action 17 (the last of 18)"),
         (leaf(6, 3), torch.tensor([2, 1, 0, 0, 1, 2], dtype=torch.int32), "actions int32"),
+        (leaf(5, 4), torch.tensor([3, 1, 0, 2, 1], dtype=torch.uint8),
+         "actions uint8, the dtype the replay memory stores them in"),
     ]
     for _ in range(10):
         batch, actions = int(torch.randint(1, 65, (1,), generator=generator)), int(torch.randint(2, 19, (1,), generator=generator))
@@ -193,12 +238,12 @@ def test_q_values_of_actions(ex, breakout_stacks):
         expected = reference.q_values_of_actions(base.detach().clone().requires_grad_(), actions.clone())
         q_values, actions_copy = base.clone(), actions.clone()   # the copies stay connected to `base`
         got = call(ex, "q_values_of_actions", q_values, actions_copy, inputs=inputs)
+        assert_inputs_unchanged_for("q_values_of_actions", inputs, q_values=(base, q_values),
+                                    actions=(actions, actions_copy))
         assert_matches(got, expected, what="q_values_of_actions", inputs=inputs, atol=1e-6, rtol=1e-6,
                        hint="row i of the result is q_values[i, actions[i]]: one value per row, a tensor of shape "
-                            "(B,), still connected to q_values so that the loss can be backpropagated")
-        if not torch.equal(q_values.detach(), base.detach()) or not torch.equal(actions_copy, actions):
-            fail("q_values_of_actions changed one of its inputs", inputs=inputs,
-                 hint="read from q_values and actions, do not write into them")
+                            "(B,), still connected to q_values so that the loss can be backpropagated; actions may "
+                            "be any integer dtype (uint8 in the replay memory)")
         base.grad = None
         got.sum().backward()
         one_hot = torch.zeros_like(base)
@@ -210,3 +255,24 @@ def test_q_values_of_actions(ex, breakout_stacks):
                  got=f"gradient of sum(result) with respect to q_values: {gradient}",
                  hint="select the entries with tensor operations (gather or indexing) on q_values itself, without "
                       ".item(), .detach() or a new torch.tensor(...)")
+
+    # The device: inputs on the meta device (no data, but every operation checks devices); on a GPU, CUDA too.
+    devices = [torch.device("meta")] + ([torch.device("cuda")] if torch.cuda.is_available() else [])
+    for device in devices:
+        q_values = torch.randn(6, 4, generator=torch.Generator().manual_seed(SEED))
+        actions = torch.tensor([0, 3, 1, 2, 2, 0])
+        inputs = (f"q_values float32 (6, 4) (requires_grad=True), actions int64 [0, 3, 1, 2, 2, 0], both on the "
+                  f"{device.type} device"
+                  f"{META_NOTE if device.type == 'meta' else ''}")
+        got = call_on_device(ex, "q_values_of_actions", q_values.to(device).requires_grad_(), actions.to(device),
+                             device=device, inputs=inputs)
+        assert_same_device("q_values_of_actions", got, device)
+        if device.type != "meta":
+            expected = reference.q_values_of_actions(q_values.to(device).requires_grad_(), actions.to(device))
+            assert_matches(got, expected, what=f"q_values_of_actions on {device.type}", inputs=inputs,
+                           hint="row i of the result is q_values[i, actions[i]]")
+        elif isinstance(got, torch.Tensor) and (tuple(got.shape) != (6,) or not got.requires_grad):
+            fail("q_values_of_actions on the meta device: wrong shape or cut off from the graph", inputs=inputs,
+                 expected="a tensor of shape (6,) with requires_grad=True",
+                 got=f"shape {tuple(got.shape)}, requires_grad={got.requires_grad}",
+                 hint="row i of the result is q_values[i, actions[i]], selected with tensor operations")

@@ -7,11 +7,14 @@ Run it with `pytest -k ch04`; `pytest --impl=solutions -k ch04` grades the answe
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
+from checks import assert_inputs_unchanged, assert_python_type, fail_on_device_error, snapshot
 from dqn_tutorial import networks as reference
 from dqn_tutorial.target_network import make_target_network
 from grading import assert_matches, assert_type, call, exercise, fail, real_breakout_stacks
@@ -49,10 +52,17 @@ def test_conv_output_size(ex):
         expected = reference.conv_output_size(size, kernel, stride)
         assert expected == measured_output_size(size, kernel, stride), f"the reference disagrees with torch: {inputs}"
         got = call(ex, "conv_output_size", size, kernel, stride, inputs=inputs)
-        assert_matches(got, expected, what="conv_output_size", inputs=inputs, exact_type=True,
-                       hint="count the positions of the window: it starts at 0, moves by `stride`, and its last "
-                            "position must still fit entirely inside the input; the answer is a Python int "
-                            "(torch.nn.Conv2d gives the same width)")
+        assert_python_type("conv_output_size", got, int, inputs=inputs,
+                           hint="a width is a whole number of window positions: compute it with Python's integer "
+                                "arithmetic (no float division, no numpy), so that it is a Python int")
+        hint = ("count the positions of the window: it starts at 0, moves by `stride`, and its last position "
+                "must still fit entirely inside the input (torch.nn.Conv2d gives the same width)")
+        if got != expected and got == (size - kernel) // stride:
+            hint = "one position short: the window's first position, at pixel 0, counts too"
+        elif got != expected and got == -(-(size - kernel) // stride) + 1:
+            hint = ("one position too many: when the input is not a whole number of strides wide, the last, "
+                    "incomplete window does not count (round down, as the convolution does)")
+        assert_matches(got, expected, what="conv_output_size", inputs=inputs, exact_type=True, hint=hint)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -65,8 +75,36 @@ def breakout_stacks():
     return real_breakout_stacks(SEED, steps=120, every=15)
 
 
-SCALE_HINT = ("convert to float32 with frames.float() (a new tensor; not .double(): the network's weights are "
-              "float32), then divide by 255: pixel 0 -> 0.0, 255 -> 1.0, the shape unchanged")
+SCALE_HINT = ("the result is a new float32 tensor (the network's weights are float32), the shape of `frames`, "
+              "pixel 0 -> 0.0 and 255 -> 1.0, each value the float32 division of the pixel by 255")
+
+
+class InPlaceDivision:
+    """Returned by `_forward_in_new_tensor` when the layer divided the uint8 frames in place."""
+
+
+def _forward_in_new_tensor(layer: nn.Module, frames: torch.Tensor):
+    """The learner's layer on `frames`; a division in place of the uint8 frames is returned as InPlaceDivision
+    (not raised), so that the grader's message names it."""
+    try:
+        return layer(frames)
+    except RuntimeError as error:
+        if "can't be cast to the desired output type" not in str(error):
+            raise
+        return InPlaceDivision()
+
+
+SCALE = SimpleNamespace(forward=_forward_in_new_tensor)
+
+
+def scale(layer: nn.Module, frames: torch.Tensor, inputs: str) -> torch.Tensor:
+    got = call(SCALE, "forward", layer, frames, inputs=inputs)
+    if isinstance(got, InPlaceDivision):
+        fail("ScaleFrames divides the uint8 frames in place (`/=`, div_(), out=frames): PyTorch cannot store "
+             "fractions in a uint8 tensor", inputs=inputs,
+             hint="the caller's frames must stay as they are (the same frames sit in the replay memory): the result "
+                  "is a new float32 tensor")
+    return got
 
 
 def _scaling_mistake(got: torch.Tensor, frames: torch.Tensor, expected: torch.Tensor) -> str | None:
@@ -110,15 +148,36 @@ def test_forward(ex, breakout_stacks):
         expected = scaled_by_numpy(frames)
         assert torch.equal(reference.ScaleFrames()(frames), expected), f"the reference disagrees with numpy: {inputs}"
         given = frames.clone()
-        got = call(RUN, "forward", layer, given, inputs=inputs)
+        got = scale(layer, given, inputs)
+        if not torch.equal(given, frames):
+            fail("ScaleFrames changed the frames it was given", inputs=inputs,
+                 details=f"{int((given != frames).sum())} of {frames.numel()} pixels of the caller's frames changed",
+                 hint="the result is a new tensor, and the frames stay as they were: the same frames sit in the "
+                      "replay memory")
+        if isinstance(got, torch.Tensor) and got.dtype != torch.float32:
+            fail(f"ScaleFrames returned a {got.dtype} tensor for {frames.dtype} frames", inputs=inputs,
+                 expected="torch.float32 (the dtype of the network's weights)", got=str(got.dtype),
+                 hint="float64 would make the first convolution refuse its input (or double the memory), an integer "
+                      "dtype cannot hold values between 0 and 1: the result is float32")
         mistake = _scaling_mistake(got, frames, expected)
         if mistake and not torch.equal(got, expected):
             fail(f"ScaleFrames: {mistake}", inputs=inputs, hint=SCALE_HINT)
         assert_matches(got, expected, what="ScaleFrames()(frames)", inputs=inputs, atol=0, rtol=0, hint=SCALE_HINT)
-        if not torch.equal(given, frames):
-            fail("ScaleFrames changed the frames it was given", inputs=inputs,
-                 hint="convert into a new tensor (frames.float() / 255), never in place: the same frames sit in the "
-                      "replay memory")
+
+    # the device: frames on the meta device (a shape and a dtype, no values) or on a GPU give a result there
+    for device in ["meta"] + (["cuda"] if torch.cuda.is_available() else []):
+        frames = torch.zeros(8, 4, 84, 84, dtype=torch.uint8, device=device)
+        inputs = f"frames uint8 (8, 4, 84, 84) on the {device} device"
+        got = call(RUN, "forward_on_device", layer, frames, inputs=inputs)
+        fail_on_device_error("ScaleFrames", got, inputs)
+        assert_type(got, torch.Tensor, what="ScaleFrames()(frames)", inputs=inputs, hint="return a tensor")
+        if got.device.type != device:
+            fail(f"ScaleFrames returned a tensor on {got.device} for frames on {device}", inputs=inputs,
+                 hint="compute on the frames' device: a round trip through numpy, or a tensor created on the CPU, "
+                      "takes every batch off the GPU")
+        if got.dtype != torch.float32 or tuple(got.shape) != (8, 4, 84, 84):
+            fail(f"ScaleFrames on the {device} device returned {got.dtype} of shape {tuple(got.shape)}",
+                 inputs=inputs, expected="torch.float32 of shape (8, 4, 84, 84)", hint=SCALE_HINT)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -149,8 +208,8 @@ def test_build_dqn2013_network(ex, breakout_stacks):
         assert layers == paper, "the reference is not the paper's network"
         check_network(ex, "build_dqn2013_network", arguments, inputs, reference_network, SEED,
                       np.ascontiguousarray(breakout_stacks[:, :history]), strides=[4, 2],
-                      scale_hint="the network's first part, scale, must be your ScaleFrames() of Exercise 4.2 "
-                                 "(frames.float() / 255); `pytest -k \"ch04 and test_forward\"` checks it")
+                      scale_hint="the network's first part, scale, must be your ScaleFrames() of Exercise 4.2; "
+                                 "`pytest -k \"ch04 and test_forward\"` checks it")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -207,7 +266,24 @@ def test_count_parameters(ex):
     for network, inputs, by_hand in count_cases():
         expected = reference.count_parameters(network)
         assert expected == by_hand, f"the reference disagrees with the count by hand: {inputs}"
+        before, trainable = snapshot(network), [parameter.requires_grad for parameter in network.parameters()]
         got = call(ex, "count_parameters", network, inputs=inputs)
-        assert_matches(got, expected, what="count_parameters", inputs=inputs,
-                       hint="add up the number of values (numel) of every parameter tensor that requires a gradient; "
-                            "buffers and frozen parameters are not trained, so they do not count")
+        if [module.training for module in network.modules()] != before["training"]:
+            fail("count_parameters changed the mode (train/eval) of the network it was given", inputs=inputs,
+                 expected=f"network.training still {before['training'][0]}", got=f"network.training {network.training}",
+                 hint="counting only reads the network; .eval() does not turn gradients off (torch.no_grad() does), "
+                      "and nothing here computes gradients anyway")
+        assert_inputs_unchanged("count_parameters", network=(before, network))
+        if [parameter.requires_grad for parameter in network.parameters()] != trainable:
+            fail("count_parameters changed which parameters are trainable (requires_grad)", inputs=inputs,
+                 hint="counting only reads the network: leave requires_grad as it is (a frozen parameter stays "
+                      "frozen, and is not counted)")
+        hint = ("the count is the number of values in the network's trainable parameter tensors, each tensor "
+                "counted once; buffers and frozen parameters are not trained, so they do not count")
+        if isinstance(got, (int, np.integer)) and got == sum(p.numel() for p in network.parameters()) != expected:
+            hint = ("frozen parameters (requires_grad False) were counted: they are not trained; "
+                    + hint.split("; ")[0])
+        assert_python_type("count_parameters", got, int, inputs=inputs,
+                           hint="a count is a Python int: numpy's sum returns a numpy number, a tensor is no int "
+                                "either (convert with int(...))")
+        assert_matches(got, expected, what="count_parameters", inputs=inputs, hint=hint)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from checks import assert_python_type
 from dqn_tutorial.atari import make_atari_env
 from dqn_tutorial.errors import UserError
 from dqn_tutorial.replay_memory import ReplayMemory, empty_storage
@@ -65,6 +66,37 @@ def breakout_game():
 # 5.1 memory_bytes
 # ------------------------------------------------------------------------------------------------
 
+def overflow_check(got, expected: int, inputs: str) -> None:
+    """A count that wrapped around: computed in fixed-size integers (numpy's int32, uint8, ...) too small for it."""
+    if not isinstance(got, (int, np.integer)) or isinstance(got, (bool, np.bool_)) or int(got) == expected:
+        return
+    value = int(got)
+    for bits in (8, 16, 32, 64):
+        fits = -2 ** (bits - 1) <= value < 2 ** bits          # a value such integers can hold (signed or not)
+        if fits and expected >= 2 ** (bits - 1) and (value - expected) % 2 ** bits == 0:
+            kind = f"numpy.{type(got).__name__}" if isinstance(got, np.integer) else f"{bits}-bit integers"
+            fail(f"memory_bytes overflowed: {value:,} bytes{' (negative!)' if value < 0 else ''} is the right count "
+                 f"wrapped around modulo 2**{bits}", inputs=inputs, expected=f"{expected:,}",
+                 got=f"{value:,} ({type(got).__module__}.{type(got).__name__})",
+                 hint=f"part of the count was computed in {bits}-bit integers ({kind}), which hold at most "
+                      f"{2 ** (bits - 1) - 1:,} (signed) and silently wrap around past it: the size of a replay "
+                      "memory needs more; compute with Python ints, which never overflow")
+
+
+def memory_hint(got, capacity: int, shape, dtype) -> str:
+    frame = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if isinstance(got, (int, np.integer)) and got == capacity * frame:
+        return "the frames alone: each transition also stores its action, its reward and its two flags"
+    if isinstance(got, (int, np.integer)) and got == capacity * (4 * frame + 7):
+        return ("one frame per transition, not a stack of history_length frames: the stacks are rebuilt from the "
+                "frames of consecutive slots")
+    if isinstance(got, (int, np.integer)) and got % capacity == 0 and 0 < abs(got // capacity - frame - 7) < 16:
+        return (f"{got // capacity - frame} bytes per transition besides the frame, where the storage has 7: check the "
+                "size of each field in empty_storage (its dtypes), not numpy's default sizes")
+    return ("count the bytes of each array of empty_storage(capacity, frame_shape, frame_dtype), without creating "
+            "them: the frames, the actions, the rewards and the two flags")
+
+
 @exercise("5.1", "Bytes of a replay memory")
 def test_memory_bytes(ex):
     cases = [
@@ -85,10 +117,11 @@ def test_memory_bytes(ex):
         # setup check, written out: the frame, a uint8 action, a float32 reward, two bool flags
         assert expected == capacity * (int(np.prod(shape)) * np.dtype(dtype).itemsize + 1 + 4 + 1 + 1)
         got = call(ex, "memory_bytes", capacity, shape, dtype, inputs=inputs)
-        assert_matches(got, expected, what="memory_bytes", inputs=inputs,
-                       hint="one frame per transition (not a stack of history_length frames), plus the bytes of "
-                            "the action, the reward and the two flags; a frame has prod(frame_shape) pixels of "
-                            "np.dtype(frame_dtype).itemsize bytes each")
+        overflow_check(got, expected, inputs)
+        assert_python_type("memory_bytes", got, int, inputs=inputs,
+                           hint="numpy's prod and sum return numpy integers, of a fixed size: compute with Python "
+                                "ints (int(...) around what numpy gives), which never overflow")
+        assert_matches(got, expected, what="memory_bytes", inputs=inputs, hint=memory_hint(got, capacity, shape, dtype))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -158,6 +191,29 @@ def storage_of(memory: ReplayMemory) -> tuple[dict, int, int]:
 
 def copy_of(storage: dict) -> dict:
     return {name: value.copy() if isinstance(value, np.ndarray) else value for name, value in storage.items()}
+
+
+def check_storage_unchanged(function: str, storage: dict, given: dict, inputs: str) -> None:
+    """`given` (a copy of `storage` handed to the learner's function) must be as it was: the function only reads."""
+    problems = []
+    if set(given) != set(storage):
+        problems.append(f"keys {sorted(storage)} became {sorted(given)}")
+    for name, value in storage.items():
+        now = given.get(name)
+        if isinstance(value, np.ndarray):
+            if not isinstance(now, np.ndarray) or now.shape != value.shape or now.dtype != value.dtype:
+                problems.append(f"storage[{name!r}] was replaced by {type(now).__name__}"
+                                f"{'' if not isinstance(now, np.ndarray) else f' {now.dtype} {now.shape}'}")
+            elif not np.array_equal(now, value):
+                changed = np.flatnonzero((now != value).reshape(len(value), -1).any(axis=1)).tolist()
+                problems.append(f"storage[{name!r}] changed at slots {changed[:8]}{' ...' if len(changed) > 8 else ''}")
+        elif now != value:
+            problems.append(f"storage[{name!r}] changed from {value!r} to {now!r}")
+    if problems:
+        fail(f"{function} wrote into the storage it was given", inputs=inputs, details="; ".join(problems),
+             hint="this function only reads the memory: ReplayMemory.sample calls it on the live storage, so a "
+                  "change here (a mark, a rotation of the ring, a flag set to stop a loop) alters every later "
+                  "sample; work on local variables (or copies) instead")
 
 
 def describe_memory(layout: Layout, storage: dict, cursor: int, size: int) -> str:
@@ -261,16 +317,26 @@ def test_add_transition(ex, breakout_game):
         for t, (frame, action, reward, terminal, episode_end) in enumerate(steps):
             memory.add(frame, action, reward, terminal, episode_end)
             state = memory.state_dict()
-            expected_cursor, expected_size = state["steps"] % capacity, len(memory)
+            expected_cursor, expected_size = int(state["steps"] % capacity), len(memory)
             full = " (the memory is full: this overwrites the oldest slot)" if size == capacity else ""
             inputs = (f"{why}; step {t}: cursor={cursor}, size={size}{full}, action={action}, reward={reward}, "
                       f"terminal={terminal}, episode_end={episode_end}")
-            got = call(ex, "add_transition", storage, cursor, size, frame.copy(), action, reward, terminal,
+            given = frame.copy()
+            got = call(ex, "add_transition", storage, cursor, size, given, action, reward, terminal,
                        episode_end, inputs=inputs)
+            if not np.array_equal(given, frame):
+                fail("add_transition changed the frame it was given", inputs=inputs,
+                     details=f"{int((given != frame).sum())} of {frame.size} pixels of the caller's frame changed",
+                     hint="the frame is only read: copy its pixels into storage (the caller still uses its frame, "
+                          "the newest of its frame stack)")
             assert_matches(got, (expected_cursor, expected_size), what="(cursor, size) returned by add_transition",
                            inputs=inputs,
                            hint="the cursor moves one slot on and goes back to 0 after the last slot, capacity - 1; "
                                 "size counts the transitions stored, and stops growing at capacity")
+            for position, name in enumerate(("cursor", "size")):
+                assert_python_type("add_transition", got[position], int, what=f"the new {name}", inputs=inputs,
+                                   hint="numpy's functions (np.mod, np.minimum, ...) return numpy integers: compute "
+                                        "the new cursor and size with Python ints (%, min)")
             for name, array in arrays.items():
                 if storage.get(name) is not array:
                     fail(f"add_transition replaced storage[{name!r}] instead of writing into it", inputs=inputs,
@@ -288,8 +354,10 @@ def test_add_transition(ex, breakout_game):
                         inputs=inputs, hint="store a bool, e.g. bool(storage['episode_ends'][cursor])")
             assert_matches(storage["end_before_oldest"], bool(state["end_before_oldest"][0]),
                            what='storage["end_before_oldest"]', inputs=inputs,
-                           hint="only once the memory is full, and before overwriting slot `cursor`, copy that "
-                                "slot's episode_end flag: it tells whether the new oldest slot starts an episode")
+                           hint="end_before_oldest is the episode_end flag of the transition just before the "
+                                "oldest one still stored: True while nothing has been overwritten, and from then on "
+                                "the flag of the transition overwritten last (it tells whether the new oldest slot "
+                                "starts an episode)")
             cursor, size = expected_cursor, expected_size
 
 
@@ -360,7 +428,9 @@ def test_stack_slots(ex, breakout_game):
             else:
                 role = "a slot that is not sampled; its stack still never steps back from the oldest slot"
             inputs = f"index={index} (step {k}: {role}), {describe_memory(layout, storage, cursor, size)}"
-            got = call(ex, "stack_slots", copy_of(storage), index, cursor, size, layout.history, inputs=inputs)
+            given = copy_of(storage)
+            got = call(ex, "stack_slots", given, index, cursor, size, layout.history, inputs=inputs)
+            check_storage_unchanged("stack_slots", storage, given, inputs)
             assert_matches(got, expected, what="stack_slots", inputs=inputs, check_dtype="kind",
                            hint=stack_hint(got, expected, storage, cursor, size))
 
@@ -423,11 +493,13 @@ def test_is_valid_sample(ex, breakout_game):
         got = []
         for index in range(layout.capacity):
             inputs = f"index={index}, {describe_memory(layout, storage, cursor, size)}"
-            answer = call(ex, "is_valid_sample", copy_of(storage), index, cursor, size, layout.history,
-                          inputs=inputs)
-            assert_type(answer, (bool, np.bool_), what="is_valid_sample", inputs=inputs,
-                        hint="return True or False")
-            got.append(bool(answer))
+            given = copy_of(storage)
+            answer = call(ex, "is_valid_sample", given, index, cursor, size, layout.history, inputs=inputs)
+            check_storage_unchanged("is_valid_sample", storage, given, inputs)
+            assert_python_type("is_valid_sample", answer, bool, inputs=inputs,
+                               hint="return True or False, a Python bool: an element of a numpy bool array, or "
+                                    "np.any/np.all, is a numpy.bool_ (convert with bool(...))")
+            got.append(answer)
         got = np.array(got)
         if not np.array_equal(got, expected):
             index = int(np.flatnonzero(got != expected)[0])

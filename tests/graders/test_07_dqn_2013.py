@@ -12,6 +12,18 @@ import numpy as np
 import pytest
 import torch
 
+# the meta device's kernels import torch._dynamo, which wraps torch.manual_seed: import it here, before the sandbox
+# records the identities of torch's functions, not during a learner's call
+import torch._dynamo  # noqa: F401
+
+from checks import (
+    INCONCLUSIVE,
+    assert_inputs_unchanged_for,
+    assert_python_type,
+    assert_same_device,
+    call_on_device,
+    snapshot,
+)
 from dqn_tutorial import schedules
 from dqn_tutorial import update as reference
 from dqn_tutorial.atari import make_atari_env
@@ -86,6 +98,16 @@ def random_batch(rng, size, observation_shape, num_actions, terminal_fraction=0.
                       rng.integers(-reward_scale, reward_scale + 1, size=size), next_observations, terminals)
 
 
+def large_error_batch(rng, size, scale_observations=30.0, reward=50.0):
+    """MLP inputs 30 times larger than CartPole's (so Q-values far from 0) and rewards of +-50: TD errors of
+    tens to hundreds, and gradients far beyond 1, where clipping or clamping anything shows."""
+    batch = random_batch(rng, size, (4,), 2)
+    batch.observations = batch.observations * scale_observations
+    batch.next_observations = batch.next_observations * scale_observations
+    batch.rewards = torch.from_numpy(rng.choice([-reward, reward], size=size).astype(np.float32))
+    return batch
+
+
 def describe_batch(batch: TensorBatch, description: str) -> str:
     terminals = int(batch.terminals.sum())
     rewards = batch.rewards.numpy()
@@ -135,6 +157,63 @@ class RecordingLoss:
     def __call__(self, td_error: torch.Tensor) -> torch.Tensor:
         self.td_errors.append(td_error)
         return self.function(td_error)
+
+
+class RecordsForwardPasses(torch.nn.Module):
+    """Wraps a network; records, at each forward pass, which input it got (observations, next_observations or
+    something else) and whether autograd was recording."""
+
+    def __init__(self, network: torch.nn.Module, batch: TensorBatch):
+        super().__init__()
+        self.network = network
+        self.batch = batch
+        self.passes: list[tuple[str, bool]] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        def same(y):   # the same values, whatever the dtype (a .float() of the frames is still the frames)
+            return x.shape == y.shape and x.device == y.device and torch.equal(x.detach().double(), y.double())
+        seen = ("next_observations" if same(self.batch.next_observations) else
+                "observations" if same(self.batch.observations) else f"a tensor of shape {tuple(x.shape)}")
+        self.passes.append((seen, torch.is_grad_enabled()))
+        return self.network(x)
+
+
+def check_forward_passes(online: RecordsForwardPasses, target: RecordsForwardPasses, inputs: str) -> None:
+    """One pass of `target` on the next observations without gradients, one of `online` on the observations
+    with gradients; counted before gradient tracking is blamed."""
+    same = online is target
+    online_passes = online.passes
+    target_passes = [] if same else target.passes
+    everything = online_passes + target_passes
+    on_next = [grad for seen, grad in (online_passes if same else target_passes) if seen == "next_observations"]
+    on_current = [grad for seen, grad in online_passes if seen == "observations"]
+    described = (f"{len(everything)} forward passes: " + ", ".join(
+        f"{'online' if i < len(online_passes) else 'target'} on {seen} (gradients {'on' if grad else 'off'})"
+        for i, (seen, grad) in enumerate(everything)))
+    if not on_next:
+        fail("dqn_loss never ran `target` on batch.next_observations", inputs=inputs,
+             expected="the targets computed by the network passed as `target`, on the next observations",
+             got=described, hint="the targets y come from `target` (the online network only when the caller passes "
+                                 "it as `target`), on s', the observation after each transition, passed as it is")
+    if not on_current:
+        fail("dqn_loss never ran `online` on batch.observations", inputs=inputs,
+             expected="Q(s, a) from the network passed as `online`, on the observations", got=described,
+             hint="Q(s, a) is the online network's value of s, the observation the action was taken in (passed as it "
+                  "is: the networks scale the frames themselves)")
+    if len(everything) != 2:
+        fail(f"dqn_loss ran the networks {len(everything)} times for one batch", inputs=inputs,
+             expected="2 forward passes: `target` on next_observations, `online` on observations", got=described,
+             hint="one forward pass per network on the whole batch; a pass run only to look at a shape or "
+                  "a row at a time costs a whole extra pass at every update")
+    if on_next[0]:
+        fail("dqn_loss computed the targets with gradient tracking on", inputs=inputs,
+             expected="the pass of `target` on next_observations inside torch.no_grad()", got=described,
+             hint="the targets are labels: computed under torch.no_grad() (td_targets_from_target does it), no graph "
+                  "is built through the target network and no gradient can reach it")
+    if not on_current[0]:
+        fail("dqn_loss computed Q(s, a) with gradient tracking off", inputs=inputs,
+             expected="the pass of `online` on observations with gradients on", got=described,
+             hint="the loss must be able to send gradients to the online network through Q(s, a)")
 
 
 def oracle_loss(online, target, batch: TensorBatch, gamma: float, loss_name: str):
@@ -193,6 +272,12 @@ def dqn_loss_cases(transitions):
          "from -5 to 5 (TD errors beyond 1, where Huber and the squared error differ)"),
         (mlp, mlp, "huber", random_batch(rng, 32, (4,), 2, reward_scale=5),
          "MLPNetwork (2 actions), target = the online network itself, huber_loss, rewards from -5 to 5"),
+        (mlp, mlp, "mse", large_error_batch(rng, 32),
+         "MLPNetwork (2 actions), target = the online network itself, mse_loss, rewards of +-50 and inputs 30 times "
+         "CartPole's (Q-values far off): TD errors of tens to hundreds"),
+        (mlp, older_copy(mlp, 5, frozen=False), "huber", large_error_batch(rng, 32),
+         "MLPNetwork (2 actions), a separate target network that would accept gradients, huber_loss, rewards of "
+         "+-50 and inputs 30 times CartPole's: TD errors far beyond 1"),
     ]
     return cases
 
@@ -217,12 +302,19 @@ def test_dqn_loss(ex, breakout_transitions):
 
         original = clone_batch(batch)
         recorder = RecordingLoss(LOSSES[loss_name])
-        got = call(ex, "dqn_loss", network, target, batch, GAMMA, recorder, inputs=inputs)
+        online_passes = RecordsForwardPasses(network, original)
+        target_passes = online_passes if not separate else RecordsForwardPasses(target, original)
+        online_before, target_before = snapshot(network), snapshot(target)
+        got = call(ex, "dqn_loss", online_passes, target_passes, batch, GAMMA, recorder, inputs=inputs)
         assert_type(got, tuple, what="the value returned by dqn_loss", inputs=inputs,
                     hint="return a tuple of two tensors: (the loss, Q(s, a) detached)")
         if len(got) != 2:
             fail("dqn_loss must return 2 values", inputs=inputs, expected="(loss, Q(s, a) detached)",
                  got=f"a tuple of {len(got)} values")
+        check_batch_unchanged("dqn_loss", batch, original, inputs)
+        assert_inputs_unchanged_for("dqn_loss", inputs, online=(online_before, network),
+                                    target=(target_before, target))
+        check_forward_passes(online_passes, target_passes, inputs)
         if not recorder.td_errors:
             fail("dqn_loss never called the `loss` function it was given", inputs=inputs,
                  expected=f"one call of loss ({loss_name}_loss here) on the TD errors",
@@ -230,18 +322,15 @@ def test_dqn_loss(ex, breakout_transitions):
                                      "function passed as `loss` to the TD errors, do not write your own")
         assert_matches(recorder.td_errors[0], expected_td, what="the TD errors passed to `loss`", inputs=inputs,
                        atol=1e-6, rtol=1e-4, check_grad=False,
-                       hint="pass the B TD errors y - Q(s, a) (targets minus values, one per transition) to `loss`; "
-                            "y from `target` (the online network only when they are the same object), Q(s, a) from "
-                            "`online` for the action in batch.actions, y = r where terminal")
+                       hint="pass the B TD errors y - Q(s, a) (targets minus values, one per transition) to `loss`, "
+                            "as they are (clip nothing: the Huber loss is the papers' error clipping); y from "
+                            "`target`, Q(s, a) from `online` for the action in batch.actions, y = r where terminal")
         assert_matches(got[0], expected_loss, what="the loss from dqn_loss", inputs=inputs, atol=1e-8, rtol=1e-4,
-                       hint="return what `loss` returns for the TD errors, still attached to the forward pass of Q(s, a)")
+                       hint="return what `loss` returns for the TD errors as it is (not clamped: a clamped loss has no "
+                            "gradient), still attached to the forward pass of Q(s, a)")
         assert_matches(got[1], expected_q, what="Q(s, a) returned by dqn_loss", inputs=inputs, atol=1e-6, rtol=1e-4,
                        hint="the second value is Q(s, a) of the online network for the action taken in each row, "
                             "shape (B,), detached from the graph (.detach()): the agent only logs it")
-        for field in ("observations", "actions", "rewards", "next_observations", "terminals"):
-            if not torch.equal(getattr(batch, field), getattr(original, field)):
-                fail(f"dqn_loss changed batch.{field} in place", inputs=inputs,
-                     hint="the batch comes from the replay memory and may be used again: never modify it")
         if any(p.grad is not None for p in network.parameters()):
             fail("dqn_loss filled the parameters' .grad: it called backward", inputs=inputs,
                  expected="no .grad after the call (backward belongs to the update step, Exercise 7.2)",
@@ -274,6 +363,65 @@ def test_dqn_loss(ex, breakout_transitions):
         network.zero_grad(set_to_none=True)
         target.zero_grad(set_to_none=True)
 
+    # on the meta device (a device without data, standing in for a GPU): tensors made on the CPU show
+    for online, target, name, size, shape, num_actions in meta_cases():
+        batch = meta_batch(size, shape, num_actions)
+        inputs = (f"{name}, a batch of {size} on the meta device (PyTorch's device without data, a stand-in for "
+                  "a GPU)")
+        expected = reference.dqn_loss(online, target, batch, GAMMA, mse_loss)
+        assert expected[0].device.type == "meta" and expected[1].device.type == "meta"
+        got = call_on_device(ex, "dqn_loss", online, target, meta_batch(size, shape, num_actions), GAMMA, mse_loss,
+                             device="meta", inputs=inputs)
+        if got is INCONCLUSIVE:     # boolean masks: right, but the meta device cannot run them
+            continue
+        assert_type(got, tuple, what="the value returned by dqn_loss", inputs=inputs)
+        for value, what in zip(got, ("the loss", "Q(s, a)")):
+            assert_type(value, torch.Tensor, what=f"{what} returned by dqn_loss", inputs=inputs)
+            assert_same_device(f"dqn_loss ({what})", value, torch.device("meta"))
+    if torch.cuda.is_available():   # and on a real GPU, values included
+        torch.manual_seed(SEED)
+        online = MLPNetwork(2, 4).cuda()
+        batch = on_device(random_batch(np.random.default_rng(SEED), 32, (4,), 2, reward_scale=5), "cuda")
+        inputs = describe_batch(on_device(batch, "cpu"),
+                                "MLPNetwork on the GPU, target = itself, huber_loss, the batch on the GPU")
+        expected = reference.dqn_loss(online, online, clone_batch(batch), GAMMA, huber_loss)
+        got = call(ex, "dqn_loss", online, online, clone_batch(batch), GAMMA, huber_loss, inputs=inputs)
+        assert_matches(got, expected, what="dqn_loss on the GPU", inputs=inputs, atol=1e-5, rtol=1e-4)
+        for value, what in zip(got, ("the loss", "Q(s, a)")):
+            assert_same_device(f"dqn_loss ({what})", value, batch.rewards.device)
+
+
+def on_device(batch: TensorBatch, device) -> TensorBatch:
+    return TensorBatch(*(getattr(batch, name).to(device) for name in
+                         ("observations", "actions", "rewards", "next_observations", "terminals")))
+
+
+def meta_batch(size: int, shape: tuple[int, ...], num_actions: int) -> TensorBatch:
+    meta = torch.device("meta")
+    frames = torch.uint8 if len(shape) == 3 else torch.float32
+    return TensorBatch(torch.empty(size, *shape, dtype=frames, device=meta),
+                       torch.zeros(size, dtype=torch.int64, device=meta).random_(num_actions),
+                       torch.empty(size, device=meta), torch.empty(size, *shape, dtype=frames, device=meta),
+                       torch.empty(size, device=meta))
+
+
+def meta_cases():
+    """(online, target, description, batch size, observation shape, number of actions), networks on meta."""
+    meta = torch.device("meta")
+    net2013, mlp = DQN2013Network(num_actions=4).to(meta), MLPNetwork(2, 4).to(meta)
+    frozen = older_copy(MLPNetwork(2, 4), 1).to(meta)
+    return [(net2013, net2013, "DQN2013Network, target = the online network itself", 8, (4, 84, 84), 4),
+            (mlp, frozen, "MLPNetwork, a separate frozen target network", 16, (4,), 2)]
+
+
+def check_batch_unchanged(function: str, batch: TensorBatch, original: TensorBatch, inputs: str) -> None:
+    for field in ("observations", "actions", "rewards", "next_observations", "terminals"):
+        if not torch.equal(getattr(batch, field), getattr(original, field)):
+            fail(f"{function} changed batch.{field} in place", inputs=inputs,
+                 expected=f"batch.{field} as it was", got="other values after the call",
+                 hint="the batch comes from the replay memory and may be used again: an in-place operation "
+                      "(`+=`, `clamp_`, `x[...] = ...`) on it, or on a view of it, changes it for every later use")
+
 
 # ------------------------------------------------------------------------------------------------
 # 7.2 update_step
@@ -301,11 +449,13 @@ def test_update_step(ex, breakout_transitions):
                 torch.manual_seed(SEED)
                 reference_network = make_network()
                 learner_network = copy.deepcopy(reference_network)
-                target = older_copy(reference_network, SEED) if with_target else None
+                frozen = optimizer_name.startswith("DeepMind")
+                target = older_copy(reference_network, SEED, frozen=frozen) if with_target else None
                 target_state = copy.deepcopy(target.state_dict()) if with_target else None
                 reference_optimizer = make_optimizer(reference_network.parameters())
                 learner_optimizer = make_optimizer(learner_network.parameters())
-                setting = (f"{network_name}, " + ("a separate frozen target network (an older copy)" if with_target
+                kind = "frozen target network" if frozen else "target network whose parameters would accept gradients"
+                setting = (f"{network_name}, " + (f"a separate {kind} (an older copy)" if with_target
                                                    else "target=None (2013: targets from the online network)")
                            + f", {loss_name}_loss, optimizer {optimizer_name}")
                 for number, batch in enumerate(make_batches(), start=1):
@@ -315,13 +465,17 @@ def test_update_step(ex, breakout_transitions):
                     learner_before = [p.detach().clone() for p in learner_network.parameters()]
                     expected = reference.update_step(reference_network, target, reference_optimizer,
                                                      clone_batch(batch), GAMMA, LOSSES[loss_name])
-                    got = call(ex, "update_step", learner_network, target, learner_optimizer, clone_batch(batch),
+                    assert target is None or all(p.grad is None for p in target.parameters())
+                    given = clone_batch(batch)
+                    modes = network_modes(learner_network, target)
+                    got = call(ex, "update_step", learner_network, target, learner_optimizer, given,
                                GAMMA, LOSSES[loss_name], inputs=inputs)
                     assert_type(got, tuple, what="the value returned by update_step", inputs=inputs,
                                 hint="return a tuple (loss, mean Q(s, a)), two tensors without gradient")
                     if len(got) != 2:
                         fail("update_step must return 2 values", inputs=inputs, expected="(loss, mean Q(s, a))",
                              got=f"a tuple of {len(got)} values")
+                    check_update_side_effects(given, batch, learner_network, target, modes, inputs)
                     assert_matches(got[0], expected[0], what="the loss returned by update_step", inputs=inputs,
                                    atol=1e-8, rtol=1e-4,
                                    hint="return the loss of this batch (your dqn_loss: make sure its own test passes "
@@ -353,8 +507,112 @@ def test_update_step(ex, breakout_transitions):
                              hint="only the online network learns; the target moves only when it is synced")
 
 
+    check_large_gradients(ex)
+    check_update_on_meta(ex)
+
+
 def differing_entries(state: dict, before: dict) -> list[str]:
     return [name for name in before if not torch.equal(state[name], before[name])]
+
+
+def network_modes(online: torch.nn.Module, target: torch.nn.Module | None) -> dict[str, list[bool]]:
+    modes = {"online": [m.training for m in online.modules()]}
+    if target is not None:
+        modes["target"] = [m.training for m in target.modules()]
+    return modes
+
+
+def check_update_side_effects(given: TensorBatch, original: TensorBatch, online, target, modes, inputs) -> None:
+    """The batch unchanged, both networks in the mode they were in, no gradient in the target network."""
+    check_batch_unchanged("update_step", given, original, inputs)
+    for name, before in modes.items():
+        if network_modes(online, target)[name] != before:
+            fail(f"update_step changed the train/eval mode of the {name} network and left it so", inputs=inputs,
+                 expected=f"the {name} network in the mode it was in", got="another mode after the call",
+                 hint="the caller chooses the networks' modes; computing the targets needs torch.no_grad(), not "
+                      ".eval() (and where you switch a mode, put the previous one back)")
+    if target is not None:
+        reached = [name for name, p in target.named_parameters() if p.grad is not None]
+        if reached:
+            fail("update_step left gradients in the target network", inputs=inputs,
+                 expected="grad None for every parameter of the target (no graph through the targets)",
+                 got=f"gradients in: {', '.join(reached[:4])}{' ...' if len(reached) > 4 else ''}",
+                 hint="the targets are labels: computed without gradients, nothing of the loss flows back into "
+                      "the target network (make sure dqn_loss's own test passes first)")
+
+
+def check_large_gradients(ex) -> None:
+    """Large TD errors and plain SGD, against an oracle written out here: one step moves each weight by exactly
+    -lr * its gradient, so clipped gradients, a clamped loss or clamped TD errors show."""
+    rng = np.random.default_rng(SEED + 2)
+    lr = 1e-3
+    for loss_name, with_target in [("mse", False), ("huber", True)]:
+        torch.manual_seed(SEED + 2)
+        network = MLPNetwork(num_actions=2, observation_size=4)
+        target = older_copy(network, SEED + 3, frozen=False) if with_target else None
+        batch = large_error_batch(rng, 32)
+        inputs = describe_batch(batch, "MLPNetwork (2 actions), " + (
+            "a separate target network" if with_target else "target=None") + f", {loss_name}_loss, "
+            f"torch.optim.SGD(lr={lr}), rewards of +-50 and inputs 30 times CartPole's: TD errors of tens to hundreds")
+        oracle_network = copy.deepcopy(network)
+        value, _ = oracle_loss(oracle_network, oracle_network if target is None else target, clone_batch(batch),
+                               GAMMA, loss_name)
+        oracle_gradients = torch.autograd.grad(value, list(oracle_network.parameters()))
+        largest = max(float(g.abs().max()) for g in oracle_gradients)
+        assert largest > (100 if loss_name == "mse" else 0.05), largest   # large enough for clipping to show
+        learner_network = copy.deepcopy(network)
+        call(ex, "update_step", learner_network, target, torch.optim.SGD(learner_network.parameters(), lr=lr),
+             clone_batch(batch), GAMMA, LOSSES[loss_name], inputs=inputs)
+        for (name, start), after, gradient in zip(network.named_parameters(), learner_network.parameters(),
+                                                  oracle_gradients):
+            expected_change = -lr * gradient
+            # float32 rounding of (weight + change) - weight: a few units in the last place of the weights
+            rounding = 4 * torch.finfo(torch.float32).eps * float(start.detach().abs().max())
+            assert_matches(after.detach() - start.detach(), expected_change,
+                           what=f"the change of parameter {name} made by one SGD step", inputs=inputs,
+                           atol=rounding + 1e-4 * float(expected_change.abs().max()), rtol=1e-3, check_grad=False,
+                           hint=f"with plain SGD one step moves each weight by exactly -lr * its gradient (largest "
+                                f"gradient element here: {largest:.0f}). Clip or clamp nothing: not the gradients "
+                                "(clip_grad_norm_, clip_grad_value_), not the loss, not the TD errors. The papers' "
+                                "'error clipping' is the Huber loss (Chapter 11), which the caller passes as `loss`")
+
+
+def check_update_on_meta(ex) -> None:
+    """update_step on the meta device: the loss and the mean Q-value stay tensors on the device."""
+    for online, target, name, size, shape, num_actions in meta_cases():
+        inputs = (f"{name}, a batch of {size} on the meta device (PyTorch's device without data, a stand-in for a "
+                  "GPU), torch.optim.SGD")
+        expected = reference.update_step(online, target, torch.optim.SGD(online.parameters(), lr=0.1),
+                                         meta_batch(size, shape, num_actions), GAMMA, mse_loss)
+        assert all(value.device.type == "meta" for value in expected)
+        got = call_on_device(ex, "update_step", online, None if target is online else target,
+                             torch.optim.SGD(online.parameters(), lr=0.1), meta_batch(size, shape, num_actions),
+                             GAMMA, mse_loss, device="meta", inputs=inputs)
+        if got is INCONCLUSIVE:     # boolean masks: right, but the meta device cannot run them
+            continue
+        assert_type(got, tuple, what="the value returned by update_step", inputs=inputs)
+        for value, what in zip(got, ("the loss", "the mean Q(s, a)")):
+            assert_type(value, torch.Tensor, what=f"{what} returned by update_step", inputs=inputs,
+                        hint="return tensors, left on their device: the caller reads them when it writes its logs")
+            assert_same_device(f"update_step ({what})", value, torch.device("meta"))
+    if torch.cuda.is_available():   # and on a real GPU, values included
+        torch.manual_seed(SEED)
+        reference_network = MLPNetwork(2, 4).cuda()
+        learner_network = copy.deepcopy(reference_network)
+        batch = on_device(random_batch(np.random.default_rng(SEED), 32, (4,), 2, reward_scale=5), "cuda")
+        inputs = "MLPNetwork on the GPU, target=None, mse_loss, torch.optim.SGD(lr=0.01), a batch of 32 on the GPU"
+        expected = reference.update_step(reference_network, None, torch.optim.SGD(reference_network.parameters(),
+                                                                                  lr=0.01),
+                                         clone_batch(batch), GAMMA, mse_loss)
+        got = call(ex, "update_step", learner_network, None, torch.optim.SGD(learner_network.parameters(), lr=0.01),
+                   clone_batch(batch), GAMMA, mse_loss, inputs=inputs)
+        assert_matches(got, expected, what="update_step on the GPU", inputs=inputs, atol=1e-5, rtol=1e-4)
+        for value, what in zip(got, ("the loss", "the mean Q(s, a)")):
+            assert_same_device(f"update_step ({what})", value, batch.rewards.device)
+        for (name, expected_parameter), got_parameter in zip(reference_network.named_parameters(),
+                                                             learner_network.parameters()):
+            assert_matches(got_parameter.detach(), expected_parameter.detach(), what=f"parameter {name} after the "
+                           "update on the GPU", inputs=inputs, atol=1e-5, rtol=1e-4)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -391,14 +649,21 @@ def test_clip_rewards(ex):
         assert np.array_equal(expected, oracle) and expected.dtype == np.float32, inputs
         given = rewards.copy()
         got = call(ex, "clip_rewards", given, inputs=inputs)
-        assert_matches(got, expected, what="clip_rewards", inputs=inputs, atol=0, rtol=0,
-                       hint="rewards above 1 become 1, below -1 become -1, the others stay as they are (converted to "
-                            "float32 first); return a float32 array of the same shape")
         if not np.array_equal(given, rewards) or given.dtype != rewards.dtype:
             fail("clip_rewards changed the rewards array it was given", inputs=inputs,
                  expected=f"the input left as it was: {rewards.tolist()}", got=f"{given.tolist()}",
                  hint="the unclipped game score is still needed (the episode's return, the evaluation): clip into "
-                      "a new array")
+                      "a new array. Careful: converting an array to the dtype it already has returns the same "
+                      "array, not a copy")
+        assert_type(got, np.ndarray, what="clip_rewards", inputs=inputs, hint="return a numpy array")
+        if got.dtype != np.float32:
+            fail(f"clip_rewards returned a {got.dtype} array, the contract says float32", inputs=inputs,
+                 expected="float32 (what the replay memory stores)", got=f"{got.dtype} array of shape {got.shape}",
+                 hint="the result keeps the dtype of what you clip: integer game points stay integers, float64 "
+                      "stays float64, unless you convert")
+        assert_matches(got, expected, what="clip_rewards", inputs=inputs, atol=0, rtol=0,
+                       hint="rewards above 1 become 1, below -1 become -1, the others stay as they are (converted to "
+                            "float32 first); return a float32 array of the same shape")
         if np.shares_memory(got, given):
             fail("clip_rewards returned the array it was given (or a view of it), not a new array", inputs=inputs,
                  expected="a new float32 array", got="an array sharing memory with `rewards`",
@@ -443,6 +708,9 @@ def test_should_update(ex):
             expected = schedules.should_update(step, learning_starts, update_every)
             assert expected == oracle, inputs
             got = call(ex, "should_update", step, learning_starts, update_every, inputs=inputs)
+            assert_python_type("should_update", got, bool, inputs=inputs,
+                               hint="return a Python bool in every case: True or False, not 0 or 1, and not a "
+                                    "numpy.bool_")
             assert_matches(got, expected, what="should_update", inputs=inputs,
                            hint="no update while step <= learning_starts (random play); after that one update every "
                                 "update_every agent steps, counted from learning_starts, the first at step "

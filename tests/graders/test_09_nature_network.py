@@ -13,9 +13,10 @@ import pytest
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
+from checks import assert_python_type
 from dqn_tutorial import networks as reference
 from dqn_tutorial.networks import count_parameters
-from grading import assert_matches, call, exercise, real_breakout_stacks
+from grading import assert_matches, call, exercise, fail, real_breakout_stacks
 from network_grading import check_network, describe_layer
 
 SEED = 9
@@ -97,6 +98,25 @@ def test_build_nature_network(ex, breakout_stacks):
 # 9.2 receptive_field
 # ------------------------------------------------------------------------------------------------
 
+def _receptive_field_hint(got: int, layers: list[tuple[int, int]]) -> str | None:
+    """Name the usual mistakes by the number they give."""
+    own_stride = 1 + sum((kernel - 1) * stride for kernel, stride in layers)
+    with_own, jump = 1, 1
+    for kernel, stride in layers:
+        jump *= stride
+        with_own += (kernel - 1) * jump
+    if got == 1 + sum(kernel - 1 for kernel, _ in layers):
+        return ("you added up the kernels as if every layer had stride 1: the units under a higher layer's kernel "
+                "are spaced apart, in input pixels, by the strides of the layers below it")
+    if got == own_stride:
+        return ("each layer's kernel was spread by its own stride: the units under its kernel are spaced apart by "
+                "the strides of ALL the layers below it (multiplied), not by its own")
+    if got == with_own:
+        return ("each layer's own stride was counted in the spacing of its own kernel: a layer's stride only "
+                "spaces out the units of the layers above it")
+    return None
+
+
 @exercise("9.2", "Receptive field of a conv stack")
 def test_receptive_field(ex):
     cases = [([], "no layer: one pixel sees itself"), ([(8, 4)], "the first conv layer of both networks"),
@@ -113,10 +133,21 @@ def test_receptive_field(ex):
         inputs = f"layers={layers} ({why})"
         expected = measured_receptive_field(layers)
         assert reference.receptive_field(list(layers)) == expected, f"the reference disagrees with torch: {inputs}"
-        got = call(ex, "receptive_field", list(layers), inputs=inputs)
-        assert_matches(got, expected, what="receptive_field", inputs=inputs,
-                       hint="a kernel of size k widens the field by k - 1 units of the layer below, and one unit of "
-                            "a layer is as far from its neighbour as the product of the strides of the layers below")
+        given = list(layers)
+        got = call(ex, "receptive_field", given, inputs=inputs)
+        if given != layers:
+            fail("receptive_field changed the list `layers` it was given", inputs=inputs,
+                 expected=f"layers still {layers} after the call", got=f"layers = {given}",
+                 hint="read the list without modifying it (no pop, insert, reverse or sort on it, no item "
+                      "assignment): the caller's list of layers is still needed after your function returns")
+        assert_python_type("receptive_field", got, int, inputs=inputs,
+                           hint="the field is a whole number of pixels: compute it with Python ints (numpy's prod, "
+                                "cumprod and sum return numpy numbers), or convert with int(...)")
+        hint = ("the field is the span of input pixels under one unit of the last layer: each layer's kernel spans "
+                "several units of the layer below it, and those units are spaced apart in input pixels")
+        if isinstance(got, (int, np.integer)) and got != expected:
+            hint = _receptive_field_hint(int(got), layers) or hint
+        assert_matches(got, expected, what="receptive_field", inputs=inputs, hint=hint)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -139,7 +170,16 @@ def test_conv_macs(ex):
         assert reference.conv_macs(in_channels, out_channels, kernel, out_size) == expected, \
             f"the reference disagrees with torch's FLOP counter: {inputs}"
         got = call(ex, "conv_macs", in_channels, out_channels, kernel, out_size, inputs=inputs)
-        assert_matches(got, expected, what="conv_macs", inputs=inputs,
-                       hint="one multiply-accumulate per weight of a filter (in_channels x kernel x kernel), for every "
-                            "filter and every output position (out_size x out_size); a MAC is one multiplication "
-                            "and one addition, counted once")
+        assert_python_type("conv_macs", got, int, inputs=inputs,
+                           hint="a count is a Python int: numpy's prod returns a numpy integer (convert with "
+                                "int(...)), and a float division would give a float")
+        hint = ("one multiply-accumulate for each weight of each filter at each output position; a MAC is one "
+                "multiplication and one addition, counted once, and the bias is not counted")
+        if isinstance(got, (int, np.integer)) and got != expected:
+            if got == 2 * expected:
+                hint = "twice the count: a multiply-accumulate is one multiplication AND one addition, counted once"
+            elif got == expected // kernel:
+                hint = "the kernel is kernel x kernel weights per input channel: count both sides"
+            elif got == expected // in_channels:
+                hint = "a filter has a kernel x kernel window for each of the in_channels input channels"
+        assert_matches(got, expected, what="conv_macs", inputs=inputs, hint=hint)

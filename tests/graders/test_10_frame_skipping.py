@@ -11,6 +11,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
+from checks import assert_inputs_unchanged_for, assert_python_type, snapshot
 from dqn_tutorial import frame_skipping as reference
 from grading import assert_matches, call, exercise, fail
 
@@ -76,15 +77,41 @@ def test_max_of_last_two(ex, frame_pairs):
         expected = reference.max_of_last_two(frame_a.copy(), frame_b.copy())
         # the grader's own setup: the reference is the pixelwise maximum, written out here
         assert np.array_equal(expected, np.where(frame_a >= frame_b, frame_a, frame_b)), "grader setup: reference max"
-        before_a, before_b = frame_a.copy(), frame_b.copy()
-        got = call(ex, "max_of_last_two", frame_a, frame_b, inputs=inputs)
-        assert_matches(got, expected, what="max_of_last_two", inputs=inputs,
-                       hint="every pixel of the result is the larger of the two frames' values at that pixel: same "
-                            "shape and uint8 dtype as the frames, no averaging, and nothing that can wrap around "
-                            "past 255 (uint8 arithmetic is modulo 256)")
-        if not (np.array_equal(before_a, frame_a) and np.array_equal(before_b, frame_b)):
-            fail("max_of_last_two changed the frames it was given", inputs=inputs,
-                 hint="return a new array; the frames still belong to the caller")
+        given_a, given_b = frame_a.copy(), frame_b.copy()
+        before = snapshot({"frame_a": given_a, "frame_b": given_b})
+        got = call(ex, "max_of_last_two", given_a, given_b, inputs=inputs)
+        assert_inputs_unchanged_for("max_of_last_two", inputs, frame_a=(before["frame_a"], given_a),
+                                    frame_b=(before["frame_b"], given_b))
+        check_max_result(ex, got, expected, frame_a, frame_b, inputs)
+
+
+def check_max_result(ex, got, expected: np.ndarray, frame_a: np.ndarray, frame_b: np.ndarray, inputs: str) -> None:
+    """The learner's maximum against the reference's, naming the usual mistakes (dtype, wrap-around, average)."""
+    if isinstance(got, np.ndarray) and got.shape == expected.shape and got.dtype != np.uint8:
+        fail(f"max_of_last_two returned {got.dtype} frames from two uint8 frames", inputs=inputs,
+             expected=f"ndarray uint8 shape {expected.shape}", got=f"ndarray {got.dtype} shape {got.shape}",
+             hint="the result is a frame like the two it was made from: the same dtype (uint8, a byte per pixel, "
+                  "what the replay memory stores); the maximum of two bytes is a byte, no conversion is needed")
+    if isinstance(got, np.ndarray) and got.shape == expected.shape and not np.array_equal(got, expected):
+        wide_a, wide_b = frame_a.astype(np.int64), frame_b.astype(np.int64)
+        # the same function on int64 copies of the frames, where nothing can wrap around
+        wide = call(ex, "max_of_last_two", wide_a.copy(), wide_b.copy(), inputs=inputs + ", converted to int64")
+        if isinstance(wide, np.ndarray) and np.array_equal(wide, expected):
+            differ = got != expected
+            fail("max_of_last_two: the values wrapped around (uint8 overflow)", inputs=inputs,
+                 expected="every pixel the larger of the two values",
+                 got=f"{int(differ.sum())} wrong pixels, e.g. {int(got[differ][0])} where the maximum is "
+                     f"{int(expected[differ][0])}; on the same frames converted to int64 your function is right",
+                 hint="uint8 arithmetic is modulo 256: 200 + 100 gives 44 and 1 - 2 gives 255, with no error. A "
+                      "maximum needs no sum or difference at all")
+        average = ((wide_a + wide_b) // 2, (wide_a + wide_b + 1) // 2)
+        if any(np.abs(got.astype(np.int64) - mean).max() <= 1 for mean in average):
+            fail("max_of_last_two averaged the two frames instead of taking their maximum", inputs=inputs,
+                 hint="an object drawn on one frame only must keep its full brightness: every pixel is the larger "
+                      "of the two values")
+    assert_matches(got, expected, what="max_of_last_two", inputs=inputs,
+                   hint="every pixel of the result is the larger of the two frames' values at that pixel: same "
+                        "shape and uint8 dtype as the frames")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -92,11 +119,13 @@ def test_max_of_last_two(ex, frame_pairs):
 # ------------------------------------------------------------------------------------------------
 
 class Spy(gym.Wrapper):
-    """Counts the emulator frames stepped, notes a step made after the game ended, and records each frame."""
+    """Counts the emulator frames stepped and the resets, notes a step made after the game ended, and records
+    each frame."""
 
     def __init__(self, env: gym.Env):
         super().__init__(env)
         self.frames = 0
+        self.resets = 0
         self.stepped_after_end = False
         self.ended = False
         self.lives: list[int] = []
@@ -104,6 +133,7 @@ class Spy(gym.Wrapper):
         self.screens: list[np.ndarray] = []
 
     def reset(self, **kwargs):
+        self.resets += 1
         self.ended = False
         return self.env.reset(**kwargs)
 
@@ -125,7 +155,8 @@ SKIP_SCENARIOS = [
     ("Breakout", 7, 0, 2, 300, 108_000, "7 frames per step: lives lost and the game's end fall inside a skip"),
     ("Breakout", 1, 3, 4, 150, 108_000, "skip 1: the first of the two frames is previous_frame"),
     ("SpaceInvaders", 3, 5, 6, 200, 108_000, "the 2013 paper's k = 3 for Space Invaders (its lasers flicker)"),
-    ("SpaceInvaders", 4, 7, 8, 150, 108_000, "Space Invaders with k = 4"),
+    ("SpaceInvaders", 4, 7, 8, 400, 108_000, "Space Invaders (a game of 3 lives) with k = 4, played until the game "
+                                             "is over"),
     ("Breakout", 4, 9, 10, 30, 50, "a 50-frame limit: the game is truncated on the 2nd frame of a skip"),
 ]
 
@@ -146,6 +177,12 @@ ITEM_HINTS = {
 
 def check_skip_result(got, expected, learner_env, previous_frame, previous_copy, inputs):
     """The learner's skip_step result against the reference's, item by item, with pointed messages."""
+    assert_inputs_unchanged_for("skip_step", inputs, previous_frame=(previous_copy, previous_frame))
+    if learner_env.resets:
+        fail("skip_step reset the game", inputs=inputs, expected="no call of env.reset",
+             got=f"{learner_env.resets} call(s) of env.reset",
+             hint="skip_step plays one agent step and reports how the game ended (terminated, truncated): starting "
+                  "the next game is the caller's job, and a reset here would hide the last frame and info from it")
     if not isinstance(got, tuple) or len(got) != 6:
         fail("skip_step must return a tuple of 6 items", inputs=inputs, expected=RESULT,
              got=f"{type(got).__name__} of {len(got) if isinstance(got, (tuple, list)) else '?'} items",
@@ -163,6 +200,9 @@ def check_skip_result(got, expected, learner_env, previous_frame, previous_copy,
         fail("skip_step returned the two frames in the wrong order", inputs=inputs,
              expected="(frame_before_last, last_frame)", got="(last_frame, frame_before_last)",
              hint="the 2013 agent keeps the second frame of the pair alone: it must be the newest")
+    for name, item, kind in [("total reward", got[1], float), ("terminated", got[2], bool),
+                             ("truncated", got[3], bool), ("life_lost", got[4], bool)]:
+        assert_python_type("skip_step", item, kind, what=name, inputs=inputs)
     flat_got = [last_two[0], last_two[1], *got[1:5]]
     flat_expected = [expected_before, expected_last, *expected_rest[:4]]
     for (name, hint), got_item, expected_item in zip(ITEM_HINTS.items(), flat_got, flat_expected):
@@ -175,9 +215,6 @@ def check_skip_result(got, expected, learner_env, previous_frame, previous_copy,
     for key in ("lives", "episode_frame_number"):
         assert_matches(info.get(key), expected_info[key], what=f'info["{key}"] from skip_step', inputs=inputs,
                        hint="return the info dict that the last env.step of the skip returned")
-    if not np.array_equal(previous_frame, previous_copy):
-        fail("skip_step changed previous_frame", inputs=inputs,
-             hint="previous_frame still belongs to the caller: read it, never write into it")
 
 
 def play_scenario(ex, game, skip, reset_seed, action_seed, max_steps, max_frames, why):
@@ -185,10 +222,12 @@ def play_scenario(ex, game, skip, reset_seed, action_seed, max_steps, max_frames
     ref_env = Spy(raw_game(game, max_frames=max_frames))
     learner_env = Spy(raw_game(game, max_frames=max_frames))
     previous, info = ref_env.reset(seed=reset_seed)
-    lives = info["lives"]
+    lives = starting_lives = info["lives"]
     learner_env.reset(seed=reset_seed)
+    learner_env.resets = 0
     actions = np.random.default_rng(action_seed).integers(0, ref_env.action_space.n, size=max_steps)
-    seen = {"life_lost_inside": False, "ended_inside": False, "reward": 0.0, "one_frame_step": False}
+    seen = {"life_lost_inside": False, "ended_inside": False, "reward": 0.0, "one_frame_step": False,
+            "3-life game: a life lost": False, "3-life game: game over": False}
     for step, action in enumerate(actions):
         frames_before = ref_env.frames
         expected = reference.skip_step(ref_env, int(action), skip, previous.copy(), lives)
@@ -221,6 +260,8 @@ def play_scenario(ex, game, skip, reset_seed, action_seed, max_steps, max_frames
         seen["ended_inside"] |= (terminated or truncated) and frames_stepped < skip
         seen["one_frame_step"] |= frames_stepped == 1 and not np.array_equal(previous, last)
         seen["reward"] += reward
+        seen["3-life game: a life lost"] |= starting_lives == 3 and bool(drops)
+        seen["3-life game: game over"] |= starting_lives == 3 and terminated
         previous, lives = last, info["lives"]
         if terminated or truncated:
             break
@@ -237,6 +278,7 @@ def check_resumed_game(ex):
     ale = env.unwrapped.ale
     state = ale.cloneState(include_rng=True)        # the checkpoint
     saved_frame, saved_lives = frame.copy(), info["lives"]
+    env = Spy(env)
     for skip in (1, 2):
         ale.restoreState(state)
         expected = reference.skip_step(env, 3, skip, saved_frame.copy(), saved_lives)
@@ -248,6 +290,7 @@ def check_resumed_game(ex):
                   f"the frame shown when the state was saved, but the emulator's screen buffer still shows a later "
                   f"frame (ALE does not restore it)")
         given = saved_frame.copy()
+        env.resets = 0
         got = call(ex, "skip_step", env, 3, skip, given, saved_lives, inputs=inputs)
         check_skip_result(got, expected, env, given, saved_frame, inputs)
     env.close()

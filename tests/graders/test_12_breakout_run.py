@@ -23,6 +23,13 @@ import numpy as np
 import torch
 from torch import nn
 
+from checks import (
+    assert_global_random_untouched,
+    assert_inputs_unchanged_for,
+    assert_python_type,
+    global_random_state,
+    snapshot,
+)
 from dqn_tutorial import dqn as reference
 from dqn_tutorial.config import get_preset
 from grading import REPOSITORY, assert_matches, assert_type, call, exercise, fail
@@ -112,8 +119,8 @@ class RecordingUpdate:
         if network is None:
             return None
         state = weights(network)
-        for version, snapshot in enumerate(self.snapshots):
-            if same_weights(state, snapshot):
+        for version, saved in enumerate(self.snapshots):
+            if same_weights(state, saved):
                 return version
         if self.initial_target is not None and same_weights(state, self.initial_target):
             return "never synced"
@@ -267,7 +274,11 @@ def test_act(ex):
 
         rng, start_state = agent.rng, copy.deepcopy(agent.rng.bit_generator.state)
         before, online_weights = counters(agent), weights(agent.online)
+        network_before = snapshot(agent.online)
+        np.random.seed(seed + 1)   # np.random's global generator in a known state, unlike agent.rng's
+        global_before = global_random_state()
         got = call(ex, "act", agent, given, inputs=inputs)
+        assert_global_random_untouched("act", global_before, inputs)
 
         assert_type(got, np.ndarray, what="act", inputs=inputs,
                     hint="return the actions as an int64 numpy array, one per observation (what epsilon_greedy "
@@ -306,26 +317,79 @@ def test_act(ex):
                  hint="while epsilon is 1 every action is random whatever the Q-values: zeros can stand in for "
                       "them, and the first learning_starts steps (50,000 for Nature) need no network")
         if epsilon < 1.0:
-            if any(grad for _, grad in passes):
+            # the number of passes first: a loop over the observations is a different mistake from gradients
+            if len(passes) != 1 or passes[0][0] != batch:
+                fail(f"act ran the network {len(passes)} time(s) for one batch of {batch} observations",
+                     inputs=inputs, expected=f"one forward pass of {batch} observations", got=f"forward passes "
+                     f"(batch size, gradients on): {passes[:8]}{' ...' if len(passes) > 8 else ''}",
+                     hint="one forward pass for all emulators at once (Chapter 6's q_values): a pass per "
+                          "observation, or a second pass for the argmax, costs as many network runs per step")
+            if passes[0][1]:
                 fail("act ran the network with gradient tracking on: it builds a graph at every step",
                      inputs=inputs, expected="the forward pass under torch.no_grad()",
-                     got=f"forward passes (batch, gradients on): {passes}",
+                     got=f"forward passes (batch size, gradients on): {passes}",
                      hint="acting is not learning: Chapter 6's q_values runs the network without gradients")
-            if len(passes) != 1 or passes[0][0] != batch:
-                fail("act did not run the network once on the whole batch", inputs=inputs,
-                     expected=f"one forward pass of {batch} observations", got=f"forward passes (batch, "
-                     f"gradients on): {passes}", hint="one forward pass for all emulators (Chapter 6's q_values)")
         if not agent.online.training:
             fail("act left the online network in eval mode", inputs=inputs,
                  expected="agent.online.training is True, as before the call", got="agent.online.training is False",
                  hint="acting changes nothing of the network: the same network is trained next (a layer such as "
                       "dropout or batch norm would then behave differently)")
+        layers_in_eval = [name for name, module in agent.online.named_modules() if name and not module.training]
+        if layers_in_eval:
+            fail("act left layers of the online network in eval mode", inputs=inputs,
+                 expected="every layer in training mode, as before the call",
+                 got=f"agent.online.training is True, but not in: {', '.join(layers_in_eval[:4])}",
+                 hint="`.training = True` sets the flag of the top module only; .train() sets it for every layer. "
+                      "Acting needs no change of mode at all: torch.no_grad() is what keeps it from learning")
         original = torch.from_numpy(observations) if as_tensor else observations
         unchanged = torch.equal(given, original) if as_tensor else np.array_equal(given, original)
         if not unchanged:
             fail("act changed the observations it was given", inputs=inputs,
                  hint="the loop stores these very frames next: leave them as they are")
+        assert_inputs_unchanged_for("act", inputs, online=(network_before, agent.online))
         check_untouched(agent, "act", inputs, before, online_weights, memory_used=False, updates_made=False)
+    check_act_device(ex)
+
+
+class ParametersOnMeta(nn.Module):
+    """A Q-network whose parameters sit on the meta device (the stand-in for a GPU on a CPU-only machine): it
+    records the device of every input, and answers with the Q-values of a CPU twin on the observations the
+    grader gave (meta tensors hold no values)."""
+
+    def __init__(self, twin: TinyQNetwork, observations: np.ndarray):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(twin.num_actions, FEATURES, device="meta"))
+        self.twin, self.observations = [twin], torch.from_numpy(observations)
+        self.input_devices: list[torch.device] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.input_devices.append(x.device)
+        with torch.no_grad():
+            return self.twin[0].layers(self.observations)
+
+
+def check_act_device(ex) -> None:
+    """act with an online network on another device than the observations (here meta, on a GPU cuda): the
+    observations must go to the network's device."""
+    c = get_preset("nature2015").replace(learning_starts=1_000, epsilon_start=1.0, epsilon_end=0.1,
+                                        epsilon_decay_steps=2_000)
+    seed, step, batch = SEED + 7, 2_500, 16
+    agent = make_agent(c, 4, seed=seed, step=step)
+    observations = np.random.default_rng(seed).normal(size=(batch, FEATURES)).astype(np.float32)
+    expected = reference.act(make_agent(c, 4, seed=seed, step=step), observations.copy())
+    agent.online = ParametersOnMeta(agent.online, observations)
+    inputs = (f"the online network's parameters on the meta device (as they are on a GPU), observations a numpy "
+              f"array (CPU); agent.step={step:,}: epsilon {oracle_epsilon(step, c):g}, {batch} observations")
+    got = call(ex, "act", agent, observations.copy(), inputs=inputs)
+    devices = agent.online.input_devices
+    if any(device.type != "meta" for device in devices):
+        fail("act ran the network on observations that are not on the device of its parameters", inputs=inputs,
+             expected="observations moved to meta, the device of the network's parameters",
+             got=f"inputs on {', '.join(sorted({str(d) for d in devices}))}",
+             hint="on a GPU this fails: move the observations to the device of the network's parameters, as "
+                  "Chapter 6's q_values does")
+    assert_matches(got, expected, what="actions from act", inputs=inputs,
+                   hint="the greedy actions are the argmax of the online network's Q-values")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -460,14 +524,16 @@ def test_store(ex):
                            hint=flag_diagnosis(terminal, terminated, truncated, life_lost, c)
                            or "terminal: the game is over, or a life was lost when config.terminal_on_life_loss")
         assert_matches(terminal, expected_terminal, what="the terminal flags stored", inputs=inputs, check_dtype="kind",
-                       hint="one bool per emulator")
+                       hint="one bool per emulator: the memory stores flags, and the TD target turns them into "
+                            "numbers itself (combining bool arrays with | and & keeps them bool)")
         end = np.asarray(stored["episode_end"])
         if end.shape == terminated.shape and not np.array_equal(end.astype(bool), expected_end):
             assert_matches(end, expected_end, what="the episode ends stored", inputs=inputs, check_dtype=False,
                            hint=episode_end_diagnosis(end, terminated, truncated, life_lost)
                            or "episode_end: the emulator starts a new game after this step")
         assert_matches(end, expected_end, what="the episode ends stored", inputs=inputs, check_dtype="kind",
-                       hint="one bool per emulator")
+                       hint="one bool per emulator: the memory stores flags (combining bool arrays with | and & "
+                            "keeps them bool)")
         if agent.rng.bit_generator.state != rng_state:
             fail("store drew random numbers from agent.rng", inputs=inputs,
                  hint="storing is deterministic: the agent's generator is for its actions")
@@ -590,7 +656,9 @@ def test_learn(ex):
             history.append(step)
             expected_seen, expected_version, expected_target = trace(
                 c, range(learned_until + 1, step + 1), version, target_version, has_target)
+            global_before = global_random_state()
             call(ex, "learn", agent, inputs=inputs)
+            assert_global_random_untouched("learn", global_before, inputs)
 
             new_calls = agent.update.calls[made:]
             observed = ([(v, t) for _, v, t in new_calls], agent.update.version_of(agent.online),
@@ -615,6 +683,10 @@ def test_learn(ex):
                      expected=f"agent.learned_until = agent.step = {step:,} after the call",
                      got=f"agent.learned_until = {agent.learned_until:,}",
                      hint="without it the next call makes the same updates again (and never catches up)")
+            for counter in ("learned_until", "updates"):
+                assert_python_type("learn", getattr(agent, counter), int, what=f"agent.{counter}", inputs=inputs,
+                                   hint="the counters are Python ints (the checkpoint writes them to JSON, which "
+                                        "has no numpy types): steps from range(...), not np.arange(...)")
             if len(new_calls) != len(expected_seen):
                 fail(f"learn made {len(new_calls)} SGD update(s) for agent steps {learned_until + 1:,} to {step:,}",
                      inputs=inputs, expected=f"{len(expected_seen)} update(s): one after each agent step s > "
