@@ -19,8 +19,8 @@ The whole check is meant to finish in 9 minutes on one H100/H200 machine (16 cor
 steps should take about 3 minutes (an estimate: no GPU has run this yet; each has a time limit and
 they stop in time to leave step 5 its minimum), and training gets what is left, at most
 --train-minutes (4), keeping a reserve for the evaluation. `--dry` runs every step for seconds on a CPU
-with tiny sizes (CI proves the command starts and the report is complete; its figures mean nothing). Prints JSON lines as it goes; the
-report is rewritten after each step, so a stopped check leaves what it had.
+with tiny sizes (CI proves the command starts and the report is complete; its figures mean nothing).
+Prints JSON lines as it goes; the report is rewritten after each step, so a stopped check leaves what it had.
 
     python benchmarks/gpu_check.py                    # on a GPU machine: runs/gpu-check/<time>/report.json
     python benchmarks/gpu_check.py --dry              # seconds on a CPU

@@ -49,6 +49,7 @@ INPUTS_RECORD = "dqn_book_executions.json"
 
 # --- 1. environment of the kernels --------------------------------------------------------------
 
+
 def set_implementation(app: Sphinx, config) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     value = os.environ.setdefault("DQN_TUTORIAL_IMPL", "solutions")
@@ -70,6 +71,7 @@ def report_chapters(app: Sphinx) -> None:
 
 # --- 2. exercise numbers ------------------------------------------------------------------------
 
+
 def number_exercises_by_label(app: Sphinx, env) -> list[str]:
     """Runs after Sphinx has numbered the figures (env-get-updated): ex-N-M becomes N.M."""
     changed = []
@@ -84,6 +86,7 @@ def number_exercises_by_label(app: Sphinx, env) -> list[str]:
 
 
 # --- 3. .ipynb download -------------------------------------------------------------------------
+
 
 def offer_notebook_download(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Before the theme builds its header buttons (priority 501), point them at the executed notebook."""
@@ -104,6 +107,7 @@ def offer_notebook_download(app: Sphinx, pagename: str, templatename: str, conte
 # file next to the cache, written as soon as the chapter has executed, so a build that fails later
 # keeps the chapters it did run) and the digest it was last read under (in Sphinx's environment,
 # saved with it). A chapter is re-read when the second differs, re-executed when the first does.
+
 
 def files_under(root: Path) -> list[Path]:
     if not root.is_dir():
@@ -166,15 +170,20 @@ def drop_stale_executions(app: Sphinx) -> None:
     for record in cache.list_cache_records():
         docname = app.env.path2doc(record.uri)
         if docname is None or executed_under.get(docname) != digests.get(docname):
-            LOGGER.info(f"[dqn_book] {docname or record.uri}: its code (solutions/, dqn_tutorial/, book/data/ "
-                        "or its folder) changed since it was executed: it will run again")
+            LOGGER.info(
+                f"[dqn_book] {docname or record.uri}: its code (solutions/, dqn_tutorial/, book/data/ "
+                "or its folder) changed since it was executed: it will run again"
+            )
             cache.remove_cache(record.pk)
 
 
 def outdated_chapters(app: Sphinx, env, added, changed, removed) -> list[str]:
     read_under = getattr(env, "dqn_book_read_under", {})
-    return sorted(name for name, digest in env.dqn_book_digests.items()
-                  if name in env.found_docs and read_under.get(name) != digest)
+    return sorted(
+        name
+        for name, digest in env.dqn_book_digests.items()
+        if name in env.found_docs and read_under.get(name) != digest
+    )
 
 
 def record_execution(app: Sphinx, doctree) -> None:
@@ -194,6 +203,7 @@ def record_execution(app: Sphinx, doctree) -> None:
 
 # --- 5.-7. pages ------------------------------------------------------------------------------
 
+
 def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Jupyter Book 1.0.4 with Sphinx 7.4 adds the inline scripts of sphinx-togglebutton and sphinx-thebe
     twice (once with filename None, once with ''), and the second `const THEBE_JS_URL` is a SyntaxError
@@ -202,8 +212,10 @@ def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, contex
         return
     seen, kept = set(), []
     for script in context["script_files"]:
-        key = (getattr(script, "filename", str(script)) or "",
-               tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())))
+        key = (
+            getattr(script, "filename", str(script)) or "",
+            tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())),
+        )
         if key not in seen:
             seen.add(key)
             kept.append(script)

@@ -42,8 +42,16 @@ def memory_bytes(capacity: int, frame_shape=(84, 84), frame_dtype=np.uint8) -> i
     ### END YOUR CODE
 
 
-def add_transition(storage: dict, cursor: int, size: int, frame: np.ndarray, action: int, reward: float,
-                   terminal: bool, episode_end: bool) -> tuple[int, int]:
+def add_transition(
+    storage: dict,
+    cursor: int,
+    size: int,
+    frame: np.ndarray,
+    action: int,
+    reward: float,
+    terminal: bool,
+    episode_end: bool,
+) -> tuple[int, int]:
     """Exercise 5.2: write one transition at slot `cursor` of a circular buffer; return (cursor, size) after it.
 
     `storage` is a dict made by `empty_storage(capacity, ...)`. `cursor` is the slot the next

@@ -30,8 +30,9 @@ def make_target_network(online: nn.Module) -> nn.Module:
     ### END YOUR CODE
 
 
-def td_targets_from_target(target: nn.Module, rewards: torch.Tensor, next_observations: torch.Tensor,
-                           terminals: torch.Tensor, gamma: float) -> torch.Tensor:
+def td_targets_from_target(
+    target: nn.Module, rewards: torch.Tensor, next_observations: torch.Tensor, terminals: torch.Tensor, gamma: float
+) -> torch.Tensor:
     """Exercise 8.2: the TD targets y = r + gamma * (1 - terminal) * max_a' target(s')[a'] of a batch.
 
     rewards: float32 (B,); next_observations: (B, ...) as the network takes them (uint8 frame stacks for

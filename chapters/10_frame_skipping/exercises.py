@@ -27,8 +27,13 @@ def max_of_last_two(frame_a: np.ndarray, frame_b: np.ndarray) -> np.ndarray:
     ### END YOUR CODE
 
 
-def skip_step(env: gym.Env, action: int, skip: int, previous_frame: np.ndarray, lives: int,
-              ) -> tuple[tuple[np.ndarray, np.ndarray], float, bool, bool, bool, dict]:
+def skip_step(
+    env: gym.Env,
+    action: int,
+    skip: int,
+    previous_frame: np.ndarray,
+    lives: int,
+) -> tuple[tuple[np.ndarray, np.ndarray], float, bool, bool, bool, dict]:
     """Exercise 10.2: one agent step = `action` repeated for up to `skip` emulator frames.
 
     `env` steps one emulator frame at a time (an ALE game with frameskip=1, no sticky actions, or a

@@ -11,8 +11,16 @@ import numpy as np
 import torch
 
 
-def tabular_q_update(q_table: np.ndarray, state: int, action: int, reward: float, next_state: int,
-                     terminal: bool, alpha: float, gamma: float) -> None:
+def tabular_q_update(
+    q_table: np.ndarray,
+    state: int,
+    action: int,
+    reward: float,
+    next_state: int,
+    terminal: bool,
+    alpha: float,
+    gamma: float,
+) -> None:
     """Exercise 3.1: one step of tabular Q-learning, written into `q_table` in place.
 
     `q_table` is a float numpy array of shape (num_states, num_actions). After the agent took `action`
@@ -35,8 +43,9 @@ def tabular_q_update(q_table: np.ndarray, state: int, action: int, reward: float
     ### END SOLUTION
 
 
-def td_targets(rewards: torch.Tensor, next_q_values: torch.Tensor, terminals: torch.Tensor,
-               gamma: float) -> torch.Tensor:
+def td_targets(
+    rewards: torch.Tensor, next_q_values: torch.Tensor, terminals: torch.Tensor, gamma: float
+) -> torch.Tensor:
     """Exercise 3.2: the TD targets y of a minibatch, as a float tensor of shape (B,).
 
     rewards: float32 (B,). next_q_values: float32 (B, num_actions), the network's Q(s', a') for every

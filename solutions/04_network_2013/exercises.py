@@ -61,22 +61,32 @@ def build_dqn2013_network(num_actions: int, history_length: int = 4) -> nn.Modul
     network in training mode, as PyTorch creates it. Two calls on the same frames give the same Q-values.
     """
     ### BEGIN SOLUTION
-    size = conv_output_size(conv_output_size(84, 8, 4), 4, 2)   # 84 -> 20 -> 9
-    return nn.Sequential(OrderedDict([
-        ("scale", ScaleFrames()),
-        ("features", nn.Sequential(
-            nn.Conv2d(history_length, 16, kernel_size=8, stride=4),
-            nn.ReLU(),
-            nn.Conv2d(16, 32, kernel_size=4, stride=2),
-            nn.ReLU(),
-            nn.Flatten(),
-        )),
-        ("head", nn.Sequential(
-            nn.Linear(32 * size * size, 256),
-            nn.ReLU(),
-            nn.Linear(256, num_actions),
-        )),
-    ]))
+    size = conv_output_size(conv_output_size(84, 8, 4), 4, 2)  # 84 -> 20 -> 9
+    return nn.Sequential(
+        OrderedDict(
+            [
+                ("scale", ScaleFrames()),
+                (
+                    "features",
+                    nn.Sequential(
+                        nn.Conv2d(history_length, 16, kernel_size=8, stride=4),
+                        nn.ReLU(),
+                        nn.Conv2d(16, 32, kernel_size=4, stride=2),
+                        nn.ReLU(),
+                        nn.Flatten(),
+                    ),
+                ),
+                (
+                    "head",
+                    nn.Sequential(
+                        nn.Linear(32 * size * size, 256),
+                        nn.ReLU(),
+                        nn.Linear(256, num_actions),
+                    ),
+                ),
+            ]
+        )
+    )
     ### END SOLUTION
 
 

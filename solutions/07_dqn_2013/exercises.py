@@ -17,8 +17,9 @@ from dqn_tutorial import q_learning, target_network
 from dqn_tutorial.update import TensorBatch
 
 
-def dqn_loss(online: nn.Module, target: nn.Module, batch: TensorBatch, gamma: float,
-             loss: Callable[[torch.Tensor], torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+def dqn_loss(
+    online: nn.Module, target: nn.Module, batch: TensorBatch, gamma: float, loss: Callable[[torch.Tensor], torch.Tensor]
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Exercise 7.1: the DQN loss of one minibatch, and the Q(s, a) of its transitions.
 
     `batch` holds B transitions as tensors on the networks' device: observations and next_observations
@@ -43,16 +44,22 @@ def dqn_loss(online: nn.Module, target: nn.Module, batch: TensorBatch, gamma: fl
     were.
     """
     ### BEGIN SOLUTION
-    targets = target_network.td_targets_from_target(target, batch.rewards, batch.next_observations,
-                                                    batch.terminals, gamma)
+    targets = target_network.td_targets_from_target(
+        target, batch.rewards, batch.next_observations, batch.terminals, gamma
+    )
     q_taken = q_learning.q_values_of_actions(online(batch.observations), batch.actions)
     return loss(targets - q_taken), q_taken.detach()
     ### END SOLUTION
 
 
-def update_step(online: nn.Module, target: nn.Module | None, optimizer: torch.optim.Optimizer,
-                batch: TensorBatch, gamma: float,
-                loss: Callable[[torch.Tensor], torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+def update_step(
+    online: nn.Module,
+    target: nn.Module | None,
+    optimizer: torch.optim.Optimizer,
+    batch: TensorBatch,
+    gamma: float,
+    loss: Callable[[torch.Tensor], torch.Tensor],
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Exercise 7.2: one DQN update on `batch`.
 
     The loss of `batch` (your `dqn_loss`, with the targets from `target`, or from `online` itself when

@@ -32,20 +32,34 @@ def build_nature_network(num_actions: int, history_length: int = 4) -> nn.Module
     device, return the network in training mode, and two calls on the same frames give the same Q-values.
     """
     ### BEGIN SOLUTION
-    side = conv_output_size(conv_output_size(conv_output_size(84, 8, 4), 4, 2), 3, 1)   # 84 -> 20 -> 9 -> 7
-    return nn.Sequential(OrderedDict([
-        ("scale", ScaleFrames()),
-        ("features", nn.Sequential(
-            nn.Conv2d(history_length, 32, kernel_size=8, stride=4), nn.ReLU(),
-            nn.Conv2d(32, 64, kernel_size=4, stride=2), nn.ReLU(),
-            nn.Conv2d(64, 64, kernel_size=3, stride=1), nn.ReLU(),
-            nn.Flatten(),
-        )),
-        ("head", nn.Sequential(
-            nn.Linear(64 * side * side, 512), nn.ReLU(),
-            nn.Linear(512, num_actions),
-        )),
-    ]))
+    side = conv_output_size(conv_output_size(conv_output_size(84, 8, 4), 4, 2), 3, 1)  # 84 -> 20 -> 9 -> 7
+    return nn.Sequential(
+        OrderedDict(
+            [
+                ("scale", ScaleFrames()),
+                (
+                    "features",
+                    nn.Sequential(
+                        nn.Conv2d(history_length, 32, kernel_size=8, stride=4),
+                        nn.ReLU(),
+                        nn.Conv2d(32, 64, kernel_size=4, stride=2),
+                        nn.ReLU(),
+                        nn.Conv2d(64, 64, kernel_size=3, stride=1),
+                        nn.ReLU(),
+                        nn.Flatten(),
+                    ),
+                ),
+                (
+                    "head",
+                    nn.Sequential(
+                        nn.Linear(64 * side * side, 512),
+                        nn.ReLU(),
+                        nn.Linear(512, num_actions),
+                    ),
+                ),
+            ]
+        )
+    )
     ### END SOLUTION
 
 
@@ -58,8 +72,8 @@ def receptive_field(layers: list[tuple[int, int]]) -> int:
     1 pixel. Returns a Python int; `layers` is only read (the caller's list is the same after the call).
     """
     ### BEGIN SOLUTION
-    field = 1   # the side of the patch, in input pixels
-    jump = 1    # the distance, in input pixels, between two neighbouring units of the current layer
+    field = 1  # the side of the patch, in input pixels
+    jump = 1  # the distance, in input pixels, between two neighbouring units of the current layer
     for kernel, stride in layers:
         field = field + (kernel - 1) * jump
         jump = jump * stride

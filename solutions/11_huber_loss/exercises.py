@@ -20,7 +20,7 @@ def mse_loss(td_error: torch.Tensor) -> torch.Tensor:
     `td_error` is left exactly as it was (the caller uses it again).
     """
     ### BEGIN SOLUTION
-    return (0.5 * td_error ** 2).mean()
+    return (0.5 * td_error**2).mean()
     ### END SOLUTION
 
 
@@ -36,7 +36,7 @@ def huber_loss(td_error: torch.Tensor, delta: float = 1.0) -> torch.Tensor:
     """
     ### BEGIN SOLUTION
     absolute = td_error.abs()
-    quadratic = 0.5 * td_error ** 2
+    quadratic = 0.5 * td_error**2
     linear = delta * (absolute - 0.5 * delta)
     return torch.where(absolute <= delta, quadratic, linear).mean()
     ### END SOLUTION

@@ -1,4 +1,6 @@
-"""The silent-bug script of Chapter 12 (Exercise 12.4) with its bug fixed: play_step unpacks env.step in gymnasium's order.
+"""The silent-bug script of Chapter 12 (Exercise 12.4) with its bug fixed.
+
+play_step unpacks env.step in gymnasium's order.
 
 The only change from chapters/12_breakout_run/silent_bug/buggy_train.py is one line of play_step:
 the bug stored gymnasium's `truncated` flag as the TD terminal, so a falling pole was never terminal.
@@ -25,11 +27,11 @@ GAMMA = 0.99
 BATCH_SIZE = 64
 LEARNING_RATE = 1e-3
 REPLAY_CAPACITY = 50_000
-LEARNING_STARTS = 1_000        # agent steps of random play before the first update
-EPSILON_DECAY_STEPS = 10_000   # agent steps over which epsilon falls from 1 to EPSILON_END
+LEARNING_STARTS = 1_000  # agent steps of random play before the first update
+EPSILON_DECAY_STEPS = 10_000  # agent steps over which epsilon falls from 1 to EPSILON_END
 EPSILON_END = 0.02
-TARGET_SYNC_EVERY = 500        # agent steps between target network syncs
-EVAL_EVERY = 2_500             # agent steps between greedy evaluations
+TARGET_SYNC_EVERY = 500  # agent steps between target network syncs
+EVAL_EVERY = 2_500  # agent steps between greedy evaluations
 
 
 def make_env(seed: int) -> gym.Env:
@@ -42,9 +44,9 @@ def make_env(seed: int) -> gym.Env:
 
 def make_network(observation_size: int = 4, num_actions: int = 2) -> nn.Module:
     """A small MLP: two hidden layers of 128 units."""
-    return nn.Sequential(nn.Linear(observation_size, 128), nn.ReLU(),
-                         nn.Linear(128, 128), nn.ReLU(),
-                         nn.Linear(128, num_actions))
+    return nn.Sequential(
+        nn.Linear(observation_size, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, num_actions)
+    )
 
 
 def epsilon_at(step: int) -> float:
@@ -95,14 +97,18 @@ class ReplayBuffer:
 
     def sample(self, batch_size: int) -> dict[str, torch.Tensor]:
         index = self.rng.integers(self.size, size=batch_size)
-        return {"observations": torch.from_numpy(self.observations[index]),
-                "actions": torch.from_numpy(self.actions[index]),
-                "rewards": torch.from_numpy(self.rewards[index]),
-                "next_observations": torch.from_numpy(self.next_observations[index]),
-                "terminals": torch.from_numpy(self.terminals[index])}
+        return {
+            "observations": torch.from_numpy(self.observations[index]),
+            "actions": torch.from_numpy(self.actions[index]),
+            "rewards": torch.from_numpy(self.rewards[index]),
+            "next_observations": torch.from_numpy(self.next_observations[index]),
+            "terminals": torch.from_numpy(self.terminals[index]),
+        }
 
 
-def td_targets(rewards: torch.Tensor, next_q_values: torch.Tensor, terminals: torch.Tensor, gamma: float) -> torch.Tensor:
+def td_targets(
+    rewards: torch.Tensor, next_q_values: torch.Tensor, terminals: torch.Tensor, gamma: float
+) -> torch.Tensor:
     """y = r + gamma * max_a' Q_target(s', a'), with no bootstrap after a terminal transition."""
     return rewards + gamma * (1.0 - terminals) * next_q_values.max(dim=1).values
 
@@ -161,13 +167,19 @@ def train(steps: int = 15_000, seed: int = 0) -> list[dict]:
         if step % TARGET_SYNC_EVERY == 0:
             target.load_state_dict(online.state_dict())
         if step % EVAL_EVERY == 0:
-            row = {"step": step, "eval_return": evaluate(online, 5, seed=10_000 + step),
-                   "loss": float(np.mean(losses)) if losses else float("nan"),
-                   "q_mean": float(np.mean(q_means)) if q_means else float("nan")}
+            row = {
+                "step": step,
+                "eval_return": evaluate(online, 5, seed=10_000 + step),
+                "loss": float(np.mean(losses)) if losses else float("nan"),
+                "q_mean": float(np.mean(q_means)) if q_means else float("nan"),
+            }
             losses, q_means = [], []
             log.append(row)
-            print(f"step {step:>6}  eval return {row['eval_return']:6.1f}  loss {row['loss']:.4f}  "
-                  f"mean Q(s,a) {row['q_mean']:7.2f}", flush=True)
+            print(
+                f"step {step:>6}  eval return {row['eval_return']:6.1f}  loss {row['loss']:.4f}  "
+                f"mean Q(s,a) {row['q_mean']:7.2f}",
+                flush=True,
+            )
     env.close()
     return log
 

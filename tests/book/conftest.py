@@ -24,9 +24,17 @@ SCREENSHOTS = REPOSITORY / "book" / "_build" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--window-size=1400,1000", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1400,1000",
+    "--hide-scrollbars",
 ]
 
 
@@ -58,8 +66,10 @@ def site(html_root):
 def browser():
     for path, package in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")]:
         if not shutil.which(path):
-            pytest.fail(f"{path} not found: install it with `apt-get install -y {package}` "
-                        "(`make book-check` does)", pytrace=False)
+            pytest.fail(
+                f"{path} not found: install it with `apt-get install -y {package}` (`make book-check` does)",
+                pytrace=False,
+            )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

@@ -22,12 +22,14 @@ from selenium.webdriver.common.by import By
 REPOSITORY = Path(__file__).resolve().parents[2]
 HTML = REPOSITORY / "book" / "_build" / "html"
 CHAPTERS = sorted(
-    folder.name for folder in (REPOSITORY / "chapters").glob("[0-9][0-9]_*")
-    if (folder / f"{folder.name}.md").is_file()
+    folder.name for folder in (REPOSITORY / "chapters").glob("[0-9][0-9]_*") if (folder / f"{folder.name}.md").is_file()
 )
 # In the order of book/_toc.yml.
-PAGES = (["book/intro", "book/how_to_use", "book/setup", "book/grading"]
-         + [f"chapters/{name}/{name}" for name in CHAPTERS] + ["book/references"])
+PAGES = (
+    ["book/intro", "book/how_to_use", "book/setup", "book/grading"]
+    + [f"chapters/{name}/{name}" for name in CHAPTERS]
+    + ["book/references"]
+)
 FINAL_CHAPTER = "12_breakout_run"
 
 
@@ -55,9 +57,9 @@ def open_page(browser, site: str, page: str) -> list[str]:
     browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "if (window.MathJax && MathJax.startup) { MathJax.startup.promise.then(() => done(true), () => done(false)); }"
-        "else { done(true); }")
-    return [entry["message"] for entry in browser.get_log("browser")
-            if entry["level"] == "SEVERE"]
+        "else { done(true); }"
+    )
+    return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 def test_every_chapter_is_a_page_of_the_book(html_root):
@@ -70,8 +72,10 @@ def test_navigation_reaches_every_chapter(browser, site):
     """The sidebar links every page, and the 'next' buttons walk through all of them in order."""
     open_page(browser, site, "index")  # the redirect to the first page
     wait_for(browser, "location.pathname.endsWith('/book/intro.html')", "index.html to redirect to book/intro.html")
-    linked = {urlparse(a.get_attribute("href")).path.lstrip("/").removesuffix(".html")
-              for a in browser.find_elements(By.CSS_SELECTOR, "nav.bd-docs-nav a.reference")}
+    linked = {
+        urlparse(a.get_attribute("href")).path.lstrip("/").removesuffix(".html")
+        for a in browser.find_elements(By.CSS_SELECTOR, "nav.bd-docs-nav a.reference")
+    }
     assert not set(PAGES) - linked, f"pages missing from the sidebar: {sorted(set(PAGES) - linked)}"
 
     visited = []
@@ -120,24 +124,32 @@ def test_chapter_has_math_and_figures_where_its_source_does(browser, site, chapt
     if "$" in source:
         assert browser.find_elements(By.CSS_SELECTOR, "mjx-container"), f"{chapter}: no math typeset"
     if re.search(r"plt\.show\(\)|\.savefig\(|\{figure\}|\{image\}|!\[", source):
-        assert browser.find_elements(By.CSS_SELECTOR, "article img"), f"{chapter}: the source draws figures, the page has none"
+        assert browser.find_elements(By.CSS_SELECTOR, "article img"), (
+            f"{chapter}: the source draws figures, the page has none"
+        )
     if chapter == FINAL_CHAPTER:
-        gifs = [img for img in browser.find_elements(By.CSS_SELECTOR, "article img")
-                if urlparse(img.get_attribute("src")).path.lower().endswith(".gif")]
+        gifs = [
+            img
+            for img in browser.find_elements(By.CSS_SELECTOR, "article img")
+            if urlparse(img.get_attribute("src")).path.lower().endswith(".gif")
+        ]
         assert gifs, f"{chapter}: the agent's video (a GIF) is not on the page"
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", gifs[0])
         time.sleep(0.5)
         browser.save_screenshot(str(screenshots / f"{chapter}-video.png"))
 
 
-@pytest.mark.parametrize("chapter", [name for name in CHAPTERS
-                                     if "display(Markdown(" in (REPOSITORY / "chapters" / name / f"{name}.md").read_text()])
+@pytest.mark.parametrize(
+    "chapter",
+    [name for name in CHAPTERS if "display(Markdown(" in (REPOSITORY / "chapters" / name / f"{name}.md").read_text()],
+)
 def test_tables_that_cells_display_are_tables(browser, site, chapter):
     """A Markdown table a cell displays (Chapter 12's preset tables) must render as a table, not as a
     paragraph of raw pipes (myst-nb's default CommonMark output has no tables)."""
     open_page(browser, site, f"chapters/{chapter}/{chapter}")
     outputs = browser.execute_script(
-        "return Array.from(document.querySelectorAll('.cell_output')).map(o => o.innerText);")
+        "return Array.from(document.querySelectorAll('.cell_output')).map(o => o.innerText);"
+    )
     raw = [text for text in outputs if re.search(r"\|\s*(---|—)\s*\|", text)]
     assert not raw, f"{chapter}: a displayed table shows as raw text: {raw[0][:200]!r}"
     assert browser.find_elements(By.CSS_SELECTOR, ".cell_output table"), f"{chapter}: no table in the cell outputs"
@@ -151,7 +163,9 @@ def test_exercises_show_and_solutions_open(browser, site, chapter, screenshots):
     exercises = browser.find_elements(By.CSS_SELECTOR, "div.exercise")
     assert len(exercises) == expected, f"{chapter}: {expected} exercises in the source, {len(exercises)} on the page"
     for box in exercises:
-        assert box.is_displayed() and len(box.text) > 50, f"{chapter}: exercise {box.get_attribute('id')} is not visible"
+        assert box.is_displayed() and len(box.text) > 50, (
+            f"{chapter}: exercise {box.get_attribute('id')} is not visible"
+        )
         assert re.match(r"Exercise \d+\.\d+ ", box.text), f"{chapter}: exercise box titled {box.text[:40]!r}"
 
     solutions = browser.find_elements(By.CSS_SELECTOR, "div.solution.dropdown")
@@ -186,17 +200,24 @@ def test_chapter_offers_its_notebook(browser, site, chapter):
     assert notebook["nbformat"] == 4
     code_cells = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
     assert code_cells, f"{chapter}: the downloaded notebook has no code cell"
-    assert any("load_exercises" in "".join(cell["source"]) for cell in code_cells), \
+    assert any("load_exercises" in "".join(cell["source"]) for cell in code_cells), (
         f"{chapter}: the downloaded notebook does not load the exercises"
+    )
 
 
 def test_search_finds_replay_memory(browser, site):
     open_page(browser, site, "search")
     browser.get(urljoin(site, "search.html?q=replay+memory"))
-    wait_for(browser, "document.querySelectorAll('#search-results ul.search li').length > 0"
-                      " || (document.querySelector('#search-results p') || {}).textContent",
-             "search results for 'replay memory'", timeout=90)
-    results = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#search-results ul.search li a")]
+    wait_for(
+        browser,
+        "document.querySelectorAll('#search-results ul.search li').length > 0"
+        " || (document.querySelector('#search-results p') || {}).textContent",
+        "search results for 'replay memory'",
+        timeout=90,
+    )
+    results = [
+        a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#search-results ul.search li a")
+    ]
     assert results, "the search for 'replay memory' found nothing"
     if "05_replay_memory" in CHAPTERS:
         assert any("05_replay_memory" in href for href in results), f"chapter 5 not among the results: {results}"

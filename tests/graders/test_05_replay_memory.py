@@ -53,8 +53,9 @@ def breakout_game():
         action = int(rng.integers(env.action_space.n))
         next_observation, reward, terminated, truncated, info = env.step(action)
         terminal = bool(terminated or info.get("life_lost", False))
-        steps.append((np.array(observation[-1]), action, float(np.clip(reward, -1, 1)), terminal,
-                      bool(terminated or truncated)))
+        steps.append(
+            (np.array(observation[-1]), action, float(np.clip(reward, -1, 1)), terminal, bool(terminated or truncated))
+        )
         observation = next_observation
         if terminated or truncated:
             observation, _ = env.reset()
@@ -66,21 +67,26 @@ def breakout_game():
 # 5.1 memory_bytes
 # ------------------------------------------------------------------------------------------------
 
+
 def overflow_check(got, expected: int, inputs: str) -> None:
     """A count that wrapped around: computed in fixed-size integers (numpy's int32, uint8, ...) too small for it."""
     if not isinstance(got, (int, np.integer)) or isinstance(got, (bool, np.bool_)) or int(got) == expected:
         return
     value = int(got)
     for bits in (8, 16, 32, 64):
-        fits = -2 ** (bits - 1) <= value < 2 ** bits          # a value such integers can hold (signed or not)
-        if fits and expected >= 2 ** (bits - 1) and (value - expected) % 2 ** bits == 0:
+        fits = -(2 ** (bits - 1)) <= value < 2**bits  # a value such integers can hold (signed or not)
+        if fits and expected >= 2 ** (bits - 1) and (value - expected) % 2**bits == 0:
             kind = f"numpy.{type(got).__name__}" if isinstance(got, np.integer) else f"{bits}-bit integers"
-            fail(f"memory_bytes overflowed: {value:,} bytes{' (negative!)' if value < 0 else ''} is the right count "
-                 f"wrapped around modulo 2**{bits}", inputs=inputs, expected=f"{expected:,}",
-                 got=f"{value:,} ({type(got).__module__}.{type(got).__name__})",
-                 hint=f"part of the count was computed in {bits}-bit integers ({kind}), which hold at most "
-                      f"{2 ** (bits - 1) - 1:,} (signed) and silently wrap around past it: the size of a replay "
-                      "memory needs more; compute with Python ints, which never overflow")
+            fail(
+                f"memory_bytes overflowed: {value:,} bytes{' (negative!)' if value < 0 else ''} is the right count "
+                f"wrapped around modulo 2**{bits}",
+                inputs=inputs,
+                expected=f"{expected:,}",
+                got=f"{value:,} ({type(got).__module__}.{type(got).__name__})",
+                hint=f"part of the count was computed in {bits}-bit integers ({kind}), which hold at most "
+                f"{2 ** (bits - 1) - 1:,} (signed) and silently wrap around past it: the size of a replay "
+                "memory needs more; compute with Python ints, which never overflow",
+            )
 
 
 def memory_hint(got, capacity: int, shape, dtype) -> str:
@@ -88,13 +94,19 @@ def memory_hint(got, capacity: int, shape, dtype) -> str:
     if isinstance(got, (int, np.integer)) and got == capacity * frame:
         return "the frames alone: each transition also stores its action, its reward and its two flags"
     if isinstance(got, (int, np.integer)) and got == capacity * (4 * frame + 7):
-        return ("one frame per transition, not a stack of history_length frames: the stacks are rebuilt from the "
-                "frames of consecutive slots")
+        return (
+            "one frame per transition, not a stack of history_length frames: the stacks are rebuilt from the "
+            "frames of consecutive slots"
+        )
     if isinstance(got, (int, np.integer)) and got % capacity == 0 and 0 < abs(got // capacity - frame - 7) < 16:
-        return (f"{got // capacity - frame} bytes per transition besides the frame, where the storage has 7: check the "
-                "size of each field in empty_storage (its dtypes), not numpy's default sizes")
-    return ("count the bytes of each array of empty_storage(capacity, frame_shape, frame_dtype), without creating "
-            "them: the frames, the actions, the rewards and the two flags")
+        return (
+            f"{got // capacity - frame} bytes per transition besides the frame, where the storage has 7: check the "
+            "size of each field in empty_storage (its dtypes), not numpy's default sizes"
+        )
+    return (
+        "count the bytes of each array of empty_storage(capacity, frame_shape, frame_dtype), without creating "
+        "them: the frames, the actions, the rewards and the two flags"
+    )
 
 
 @exercise("5.1", "Bytes of a replay memory")
@@ -118,15 +130,21 @@ def test_memory_bytes(ex):
         assert expected == capacity * (int(np.prod(shape)) * np.dtype(dtype).itemsize + 1 + 4 + 1 + 1)
         got = call(ex, "memory_bytes", capacity, shape, dtype, inputs=inputs)
         overflow_check(got, expected, inputs)
-        assert_python_type("memory_bytes", got, int, inputs=inputs,
-                           hint="numpy's prod and sum return numpy integers, of a fixed size: compute with Python "
-                                "ints (int(...) around what numpy gives), which never overflow")
+        assert_python_type(
+            "memory_bytes",
+            got,
+            int,
+            inputs=inputs,
+            hint="numpy's prod and sum return numpy integers, of a fixed size: compute with Python "
+            "ints (int(...) around what numpy gives), which never overflow",
+        )
         assert_matches(got, expected, what="memory_bytes", inputs=inputs, hint=memory_hint(got, capacity, shape, dtype))
 
 
 # ------------------------------------------------------------------------------------------------
 # Layouts: sequences of steps with lost lives, game overs and truncations, in memories of every kind
 # ------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Layout:
@@ -147,24 +165,48 @@ def layouts(breakout_game) -> list[Layout]:
     cases = [
         Layout(20, 4, at({2}, "game over", 10), "game over at step 2, not full yet"),
         Layout(20, 4, at({3}, "life lost", 12), "life lost at step 3 (the game goes on), not full yet"),
-        Layout(20, 4, [KINDS["life lost"] if t == 3 else KINDS["game over"] if t == 6 else KINDS["step"]
-                       for t in range(12)], "life lost at step 3, game over at step 6"),
+        Layout(
+            20,
+            4,
+            [KINDS["life lost"] if t == 3 else KINDS["game over"] if t == 6 else KINDS["step"] for t in range(12)],
+            "life lost at step 3, game over at step 6",
+        ),
         Layout(20, 4, at({4}, "truncated", 9), "truncated by the time limit at step 4"),
         Layout(12, 4, at({5}, "game over", 12), "exactly full (12 of 12 slots written), game over at step 5"),
         Layout(20, 4, at(set(), "step", 53), "wrapped around (53 steps in 20 slots), no episode end"),
-        Layout(20, 4, at({32}, "game over", 53),
-               "wrapped around; the episode ended at step 32, whose slot is overwritten: step 33, the oldest "
-               "stored, starts an episode"),
+        Layout(
+            20,
+            4,
+            at({32}, "game over", 53),
+            "wrapped around; the episode ended at step 32, whose slot is overwritten: step 33, the oldest "
+            "stored, starts an episode",
+        ),
         Layout(20, 4, at({34}, "game over", 53), "wrapped around; game over at step 34, the second oldest"),
         Layout(20, 4, at({51}, "game over", 53), "wrapped around; game over at step 51, just before the newest"),
         Layout(20, 4, at({32}, "truncated", 53), "wrapped around; truncation at step 32 (overwritten)"),
         Layout(10, 4, at({2, 3, 4}, "game over", 6), "three one-step episodes in a row"),
     ]
     rng = np.random.default_rng(SEED)
-    for capacity, history, steps in [(8, 4, 30), (12, 4, 12), (16, 4, 9), (20, 4, 77), (40, 4, 137),
-                                     (40, 4, 25), (30, 2, 95), (30, 1, 41), (9, 5, 31), (25, 3, 101)]:
-        cases.append(Layout(capacity, history, random_flags(rng, steps),
-                            f"random lost lives, game overs and truncations, {steps} steps"))
+    for capacity, history, steps in [
+        (8, 4, 30),
+        (12, 4, 12),
+        (16, 4, 9),
+        (20, 4, 77),
+        (40, 4, 137),
+        (40, 4, 25),
+        (30, 2, 95),
+        (30, 1, 41),
+        (9, 5, 31),
+        (25, 3, 101),
+    ]:
+        cases.append(
+            Layout(
+                capacity,
+                history,
+                random_flags(rng, steps),
+                f"random lost lives, game overs and truncations, {steps} steps",
+            )
+        )
     real = [(terminal, end) for _, _, _, terminal, end in breakout_game]
     cases.append(Layout(40, 4, real[:150], "real Breakout flags, steps 0-149 (lost lives, a truncation at 138)"))
     cases.append(Layout(40, 4, real, "real Breakout flags, 300 steps (lost lives, a truncation, a game over)"))
@@ -202,18 +244,24 @@ def check_storage_unchanged(function: str, storage: dict, given: dict, inputs: s
         now = given.get(name)
         if isinstance(value, np.ndarray):
             if not isinstance(now, np.ndarray) or now.shape != value.shape or now.dtype != value.dtype:
-                problems.append(f"storage[{name!r}] was replaced by {type(now).__name__}"
-                                f"{'' if not isinstance(now, np.ndarray) else f' {now.dtype} {now.shape}'}")
+                problems.append(
+                    f"storage[{name!r}] was replaced by {type(now).__name__}"
+                    f"{'' if not isinstance(now, np.ndarray) else f' {now.dtype} {now.shape}'}"
+                )
             elif not np.array_equal(now, value):
                 changed = np.flatnonzero((now != value).reshape(len(value), -1).any(axis=1)).tolist()
                 problems.append(f"storage[{name!r}] changed at slots {changed[:8]}{' ...' if len(changed) > 8 else ''}")
         elif now != value:
             problems.append(f"storage[{name!r}] changed from {value!r} to {now!r}")
     if problems:
-        fail(f"{function} wrote into the storage it was given", inputs=inputs, details="; ".join(problems),
-             hint="this function only reads the memory: ReplayMemory.sample calls it on the live storage, so a "
-                  "change here (a mark, a rotation of the ring, a flag set to stop a loop) alters every later "
-                  "sample; work on local variables (or copies) instead")
+        fail(
+            f"{function} wrote into the storage it was given",
+            inputs=inputs,
+            details="; ".join(problems),
+            hint="this function only reads the memory: ReplayMemory.sample calls it on the live storage, so a "
+            "change here (a mark, a rotation of the ring, a flag set to stop a loop) alters every later "
+            "sample; work on local variables (or copies) instead",
+        )
 
 
 def describe_memory(layout: Layout, storage: dict, cursor: int, size: int) -> str:
@@ -222,9 +270,11 @@ def describe_memory(layout: Layout, storage: dict, cursor: int, size: int) -> st
     ends = np.flatnonzero(storage["episode_ends"][:size] & storage["terminals"][:size]).tolist()
     lives = np.flatnonzero(~storage["episode_ends"][:size] & storage["terminals"][:size]).tolist()
     cuts = np.flatnonzero(storage["episode_ends"][:size] & ~storage["terminals"][:size]).tolist()
-    return (f"{layout.why}; capacity={capacity}, history_length={layout.history}, cursor={cursor}, size={size} "
-            f"(oldest slot {oldest}, newest slot {(cursor - 1) % capacity}); slots with a game over {ends}, a "
-            f"lost life {lives}, a truncation {cuts}; end_before_oldest={storage['end_before_oldest']}")
+    return (
+        f"{layout.why}; capacity={capacity}, history_length={layout.history}, cursor={cursor}, size={size} "
+        f"(oldest slot {oldest}, newest slot {(cursor - 1) % capacity}); slots with a game over {ends}, a "
+        f"lost life {lives}, a truncation {cuts}; end_before_oldest={storage['end_before_oldest']}"
+    )
 
 
 def sampled_steps(memory: ReplayMemory, draws: int = 4000) -> dict[int, tuple[list[int], list[int]]]:
@@ -282,6 +332,7 @@ def check_the_reference(layout: Layout, memory: ReplayMemory) -> None:
 # 5.2 add_transition
 # ------------------------------------------------------------------------------------------------
 
+
 def fresh_storage(capacity: int, shape) -> dict:
     """The reference's empty_storage, with a recognisable value (99) in every slot not written yet."""
     storage = empty_storage(capacity, shape, np.uint8)
@@ -294,14 +345,28 @@ def add_transition_runs(breakout_game):
     """(capacity, shape, steps, why) with steps = [(frame, action, reward, terminal, episode_end)]."""
     runs = []
     flags = [KINDS["game over"] if t == 4 else KINDS["life lost"] if t == 7 else KINDS["step"] for t in range(13)]
-    runs.append((5, SHAPE, [(make_frame(t), t % 4, float((t % 3) - 1), *flags[t]) for t in range(13)],
-                 "capacity 5, 13 steps (wraps twice), game over at step 4, lost life at step 7"))
+    runs.append(
+        (
+            5,
+            SHAPE,
+            [(make_frame(t), t % 4, float((t % 3) - 1), *flags[t]) for t in range(13)],
+            "capacity 5, 13 steps (wraps twice), game over at step 4, lost life at step 7",
+        )
+    )
     rng = np.random.default_rng(SEED)
     for capacity, length in [(2, 9), (7, 30), (16, 40)]:
         flags = random_flags(rng, length)
-        runs.append((capacity, SHAPE, [(make_frame(t), int(rng.integers(18)), float(rng.choice([-1.0, 0.0, 1.0])),
-                                        *flags[t]) for t in range(length)],
-                     f"capacity {capacity}, {length} steps with random flags and 18 actions"))
+        runs.append(
+            (
+                capacity,
+                SHAPE,
+                [
+                    (make_frame(t), int(rng.integers(18)), float(rng.choice([-1.0, 0.0, 1.0])), *flags[t])
+                    for t in range(length)
+                ],
+                f"capacity {capacity}, {length} steps with random flags and 18 actions",
+            )
+        )
     runs.append((50, (84, 84), breakout_game, "real Breakout frames (84x84 uint8), capacity 50, 300 steps"))
     return runs
 
@@ -319,45 +384,83 @@ def test_add_transition(ex, breakout_game):
             state = memory.state_dict()
             expected_cursor, expected_size = int(state["steps"] % capacity), len(memory)
             full = " (the memory is full: this overwrites the oldest slot)" if size == capacity else ""
-            inputs = (f"{why}; step {t}: cursor={cursor}, size={size}{full}, action={action}, reward={reward}, "
-                      f"terminal={terminal}, episode_end={episode_end}")
+            inputs = (
+                f"{why}; step {t}: cursor={cursor}, size={size}{full}, action={action}, reward={reward}, "
+                f"terminal={terminal}, episode_end={episode_end}"
+            )
             given = frame.copy()
-            got = call(ex, "add_transition", storage, cursor, size, given, action, reward, terminal,
-                       episode_end, inputs=inputs)
+            got = call(
+                ex, "add_transition", storage, cursor, size, given, action, reward, terminal, episode_end, inputs=inputs
+            )
             if not np.array_equal(given, frame):
-                fail("add_transition changed the frame it was given", inputs=inputs,
-                     details=f"{int((given != frame).sum())} of {frame.size} pixels of the caller's frame changed",
-                     hint="the frame is only read: copy its pixels into storage (the caller still uses its frame, "
-                          "the newest of its frame stack)")
-            assert_matches(got, (expected_cursor, expected_size), what="(cursor, size) returned by add_transition",
-                           inputs=inputs,
-                           hint="the cursor moves one slot on and goes back to 0 after the last slot, capacity - 1; "
-                                "size counts the transitions stored, and stops growing at capacity")
+                fail(
+                    "add_transition changed the frame it was given",
+                    inputs=inputs,
+                    details=f"{int((given != frame).sum())} of {frame.size} pixels of the caller's frame changed",
+                    hint="the frame is only read: copy its pixels into storage (the caller still uses its frame, "
+                    "the newest of its frame stack)",
+                )
+            assert_matches(
+                got,
+                (expected_cursor, expected_size),
+                what="(cursor, size) returned by add_transition",
+                inputs=inputs,
+                hint="the cursor moves one slot on and goes back to 0 after the last slot, capacity - 1; "
+                "size counts the transitions stored, and stops growing at capacity",
+            )
             for position, name in enumerate(("cursor", "size")):
-                assert_python_type("add_transition", got[position], int, what=f"the new {name}", inputs=inputs,
-                                   hint="numpy's functions (np.mod, np.minimum, ...) return numpy integers: compute "
-                                        "the new cursor and size with Python ints (%, min)")
+                assert_python_type(
+                    "add_transition",
+                    got[position],
+                    int,
+                    what=f"the new {name}",
+                    inputs=inputs,
+                    hint="numpy's functions (np.mod, np.minimum, ...) return numpy integers: compute "
+                    "the new cursor and size with Python ints (%, min)",
+                )
             for name, array in arrays.items():
                 if storage.get(name) is not array:
-                    fail(f"add_transition replaced storage[{name!r}] instead of writing into it", inputs=inputs,
-                         expected="the same preallocated array, modified in place", got="another object",
-                         hint="assign into the array at one index (storage[name][cursor] = ...); allocating new "
-                              "arrays at every step would defeat the point of preallocating 7 GB once")
-                assert_matches(array[:expected_size], np.asarray(state[name][:, 0]),
-                               what=f"storage[{name!r}] (the written slots)", inputs=inputs,
-                               hint="write each value at index `cursor` (the slot given, before moving it on), and "
-                                    "leave the other slots alone")
+                    fail(
+                        f"add_transition replaced storage[{name!r}] instead of writing into it",
+                        inputs=inputs,
+                        expected="the same preallocated array, modified in place",
+                        got="another object",
+                        hint="assign into the array at one index (storage[name][cursor] = ...); allocating new "
+                        "arrays at every step would defeat the point of preallocating 7 GB once",
+                    )
+                assert_matches(
+                    array[:expected_size],
+                    np.asarray(state[name][:, 0]),
+                    what=f"storage[{name!r}] (the written slots)",
+                    inputs=inputs,
+                    hint="write each value at index `cursor` (the slot given, before moving it on), and "
+                    "leave the other slots alone",
+                )
                 untouched = fresh_storage(capacity, shape)[name][expected_size:]
-                assert_matches(array[expected_size:], untouched, what=f"storage[{name!r}] (the slots not written yet)",
-                               inputs=inputs, hint="write only slot `cursor`: the later slots are not filled yet")
-            assert_type(storage.get("end_before_oldest"), (bool, np.bool_), what='storage["end_before_oldest"]',
-                        inputs=inputs, hint="store a bool, e.g. bool(storage['episode_ends'][cursor])")
-            assert_matches(storage["end_before_oldest"], bool(state["end_before_oldest"][0]),
-                           what='storage["end_before_oldest"]', inputs=inputs,
-                           hint="end_before_oldest is the episode_end flag of the transition just before the "
-                                "oldest one still stored: True while nothing has been overwritten, and from then on "
-                                "the flag of the transition overwritten last (it tells whether the new oldest slot "
-                                "starts an episode)")
+                assert_matches(
+                    array[expected_size:],
+                    untouched,
+                    what=f"storage[{name!r}] (the slots not written yet)",
+                    inputs=inputs,
+                    hint="write only slot `cursor`: the later slots are not filled yet",
+                )
+            assert_type(
+                storage.get("end_before_oldest"),
+                (bool, np.bool_),
+                what='storage["end_before_oldest"]',
+                inputs=inputs,
+                hint="store a bool, e.g. bool(storage['episode_ends'][cursor])",
+            )
+            assert_matches(
+                storage["end_before_oldest"],
+                bool(state["end_before_oldest"][0]),
+                what='storage["end_before_oldest"]',
+                inputs=inputs,
+                hint="end_before_oldest is the episode_end flag of the transition just before the "
+                "oldest one still stored: True while nothing has been overwritten, and from then on "
+                "the flag of the transition overwritten last (it tells whether the new oldest slot "
+                "starts an episode)",
+            )
             cursor, size = expected_cursor, expected_size
 
 
@@ -365,8 +468,10 @@ def test_add_transition(ex, breakout_game):
 # 5.3 stack_slots
 # ------------------------------------------------------------------------------------------------
 
-WALK_HINT = ("walk back from `index` one slot at a time, around the ring ((slot - 1) % capacity), and stop "
-             "(repeat the first slot collected) only at an episode end or at the oldest stored slot")
+WALK_HINT = (
+    "walk back from `index` one slot at a time, around the ring ((slot - 1) % capacity), and stop "
+    "(repeat the first slot collected) only at an episode end or at the oldest stored slot"
+)
 
 
 def stack_hint(got, expected: np.ndarray, storage: dict, cursor: int, size: int) -> str:
@@ -382,8 +487,10 @@ def stack_hint(got, expected: np.ndarray, storage: dict, cursor: int, size: int)
     if np.array_equal(got[::-1], expected):
         return "the slots go oldest first: index itself is the LAST entry"
     if np.array_equal(got % capacity, expected):
-        return ("slot numbers lie in 0..capacity-1: the slot before slot 0 is capacity - 1, i.e. step back with "
-                "(slot - 1) % capacity")
+        return (
+            "slot numbers lie in 0..capacity-1: the slot before slot 0 is capacity - 1, i.e. step back with "
+            "(slot - 1) % capacity"
+        )
     if got[-1] != expected[-1]:
         return "the last entry is slot `index` itself, the newest frame of the observation"
     wrong = int(np.flatnonzero(got != expected).max())  # the later entries are right
@@ -392,19 +499,25 @@ def stack_hint(got, expected: np.ndarray, storage: dict, cursor: int, size: int)
     if expected[wrong] == first and got[wrong] == previous:
         reasons = []
         if storage["episode_ends"][previous]:
-            reasons.append(f"slot {previous}, the slot before slot {first}, ended an episode (episode_ends True): "
-                           f"slot {first} is the first frame of a game, so repeat it instead of reaching into the "
-                           "previous game")
+            reasons.append(
+                f"slot {previous}, the slot before slot {first}, ended an episode (episode_ends True): "
+                f"slot {first} is the first frame of a game, so repeat it instead of reaching into the "
+                "previous game"
+            )
         if first == oldest:
-            reasons.append(f"slot {first} is the oldest stored slot (slot 0 until the memory is full, then "
-                           "`cursor`): what came before it is overwritten or was never written, so repeat it "
-                           "instead of stepping back")
+            reasons.append(
+                f"slot {first} is the oldest stored slot (slot 0 until the memory is full, then "
+                "`cursor`): what came before it is overwritten or was never written, so repeat it "
+                "instead of stepping back"
+            )
         return "; and ".join(reasons) or WALK_HINT
     if expected[wrong] == previous and got[wrong] == first:
         lost_life = "; it is terminal, a lost life, but the game went on" if storage["terminals"][previous] else ""
-        return (f"you repeated slot {first}, but the slot before it, {previous}, did not end an episode "
-                f"(episode_ends False{lost_life}) and slot {first} is not the oldest stored slot (that is slot "
-                f"{oldest}: slot 0 until the memory is full, then `cursor`): step back to slot {previous}")
+        return (
+            f"you repeated slot {first}, but the slot before it, {previous}, did not end an episode "
+            f"(episode_ends False{lost_life}) and slot {first} is not the oldest stored slot (that is slot "
+            f"{oldest}: slot 0 until the memory is full, then `cursor`): step back to slot {previous}"
+        )
     return WALK_HINT
 
 
@@ -419,8 +532,9 @@ def test_stack_slots(ex, breakout_game):
         oldest = max(0, written - layout.capacity)
         for k in range(oldest, written):  # every stored step, oldest first
             index = k % layout.capacity
-            expected = np.array([s % layout.capacity for s in agent_stack(starts, k, oldest, layout.history)],
-                                dtype=np.int64)
+            expected = np.array(
+                [s % layout.capacity for s in agent_stack(starts, k, oldest, layout.history)], dtype=np.int64
+            )
             if agent_may_sample(layout.flags, starts, k, oldest, layout.history):
                 role = "a transition ReplayMemory samples"
             elif k > 0 and agent_may_sample(layout.flags, starts, k - 1, oldest, layout.history):
@@ -431,13 +545,20 @@ def test_stack_slots(ex, breakout_game):
             given = copy_of(storage)
             got = call(ex, "stack_slots", given, index, cursor, size, layout.history, inputs=inputs)
             check_storage_unchanged("stack_slots", storage, given, inputs)
-            assert_matches(got, expected, what="stack_slots", inputs=inputs, check_dtype="kind",
-                           hint=stack_hint(got, expected, storage, cursor, size))
+            assert_matches(
+                got,
+                expected,
+                what="stack_slots",
+                inputs=inputs,
+                check_dtype="kind",
+                hint=stack_hint(got, expected, storage, cursor, size),
+            )
 
 
 # ------------------------------------------------------------------------------------------------
 # 5.4 is_valid_sample
 # ------------------------------------------------------------------------------------------------
+
 
 def validity_hint(storage: dict, index: int, cursor: int, size: int, history: int, expected: bool) -> str:
     capacity = len(storage["episode_ends"])
@@ -449,15 +570,21 @@ def validity_hint(storage: dict, index: int, cursor: int, size: int, history: in
         if age == size - 1:
             return "this is the newest slot: the next observation of its transition has not been stored yet"
         if storage["episode_ends"][index] and not storage["terminals"][index]:
-            return ("this transition was truncated (episode end without terminal): its target would bootstrap from "
-                    "a next observation that was never stored")
-        return (f"slot {index} is among the history_length-1 oldest slots and no episode began inside its window "
-                "(end_before_oldest is False, no episode end from the oldest slot up to index-1): its stack would "
-                "need frames that are overwritten")
+            return (
+                "this transition was truncated (episode end without terminal): its target would bootstrap from "
+                "a next observation that was never stored"
+            )
+        return (
+            f"slot {index} is among the history_length-1 oldest slots and no episode began inside its window "
+            "(end_before_oldest is False, no episode end from the oldest slot up to index-1): its stack would "
+            "need frames that are overwritten"
+        )
     reasons = []
     if storage["terminals"][index]:
-        reasons.append("a terminal transition (lost life or game over) is valid: its target does not bootstrap, "
-                       "so it needs no next observation; only truncations (episode end without terminal) are excluded")
+        reasons.append(
+            "a terminal transition (lost life or game over) is valid: its target does not bootstrap, "
+            "so it needs no next observation; only truncations (episode end without terminal) are excluded"
+        )
     if age < history - 1:
         ends = [(oldest + a) % capacity for a in range(age) if storage["episode_ends"][(oldest + a) % capacity]]
         if ends:
@@ -466,20 +593,26 @@ def validity_hint(storage: dict, index: int, cursor: int, size: int, history: in
             began = "end_before_oldest is True: nothing is overwritten yet, and storage begins with a game"
         else:
             began = "end_before_oldest is True: the overwritten slot before the oldest one ended an episode"
-        reasons.append(f"slot {index} is among the history_length-1 oldest slots, but an episode began inside its "
-                       f"window ({began}): its stack is padded and complete, so it is valid")
+        reasons.append(
+            f"slot {index} is among the history_length-1 oldest slots, but an episode began inside its "
+            f"window ({began}): its stack is padded and complete, so it is valid"
+        )
     elif not reasons:
-        reasons.append(f"slot {index} is {age} slots after the oldest one, so all history_length={history} slots "
-                       "of its window are stored: only the history_length-1 oldest slots can lack history")
+        reasons.append(
+            f"slot {index} is {age} slots after the oldest one, so all history_length={history} slots "
+            "of its window are stored: only the history_length-1 oldest slots can lack history"
+        )
     return "; and ".join(reasons)
 
 
 @exercise("5.4", "Which transitions can be sampled")
 def test_is_valid_sample(ex, breakout_game):
     cases = layouts(breakout_game)
-    cases += [Layout(10, 4, [KINDS["step"]], "a single transition stored"),
-              Layout(10, 4, [KINDS["step"]] * 2, "two transitions stored"),
-              Layout(10, 4, [KINDS["truncated"]] * 3, "three truncated one-step episodes")]
+    cases += [
+        Layout(10, 4, [KINDS["step"]], "a single transition stored"),
+        Layout(10, 4, [KINDS["step"]] * 2, "two transitions stored"),
+        Layout(10, 4, [KINDS["truncated"]] * 3, "three truncated one-step episodes"),
+    ]
     for layout in cases:
         memory = filled_memory(layout)
         check_the_reference(layout, memory)
@@ -496,16 +629,24 @@ def test_is_valid_sample(ex, breakout_game):
             given = copy_of(storage)
             answer = call(ex, "is_valid_sample", given, index, cursor, size, layout.history, inputs=inputs)
             check_storage_unchanged("is_valid_sample", storage, given, inputs)
-            assert_python_type("is_valid_sample", answer, bool, inputs=inputs,
-                               hint="return True or False, a Python bool: an element of a numpy bool array, or "
-                                    "np.any/np.all, is a numpy.bool_ (convert with bool(...))")
+            assert_python_type(
+                "is_valid_sample",
+                answer,
+                bool,
+                inputs=inputs,
+                hint="return True or False, a Python bool: an element of a numpy bool array, or "
+                "np.any/np.all, is a numpy.bool_ (convert with bool(...))",
+            )
             got.append(answer)
         got = np.array(got)
         if not np.array_equal(got, expected):
             index = int(np.flatnonzero(got != expected)[0])
             wrong = np.flatnonzero(got != expected).tolist()
-            fail(f"is_valid_sample: slot {index} is {'valid' if expected[index] else 'NOT valid'}, you returned "
-                 f"{bool(got[index])}", inputs=describe_memory(layout, storage, cursor, size),
-                 expected=f"valid slots {np.flatnonzero(expected).tolist()}",
-                 got=f"valid slots {np.flatnonzero(got).tolist()} (wrong at slots {wrong})",
-                 hint=validity_hint(storage, index, cursor, size, layout.history, bool(expected[index])))
+            fail(
+                f"is_valid_sample: slot {index} is {'valid' if expected[index] else 'NOT valid'}, you returned "
+                f"{bool(got[index])}",
+                inputs=describe_memory(layout, storage, cursor, size),
+                expected=f"valid slots {np.flatnonzero(expected).tolist()}",
+                got=f"valid slots {np.flatnonzero(got).tolist()} (wrong at slots {wrong})",
+                hint=validity_hint(storage, index, cursor, size, layout.history, bool(expected[index])),
+            )

@@ -42,6 +42,7 @@ FEATURES = 6
 # A small agent whose parts record what is done to them
 # ------------------------------------------------------------------------------------------------
 
+
 class TinyQNetwork(nn.Module):
     """6 features -> 16 -> num_actions; records each forward pass: (batch size, gradient mode)."""
 
@@ -75,9 +76,18 @@ class RecordingMemory:
         self.samples: list[Marker] = []
 
     def add(self, frame, action, reward, terminal, episode_end) -> None:
-        self.added.append({name: copy.deepcopy(value) for name, value in
-                           [("frame", frame), ("action", action), ("reward", reward), ("terminal", terminal),
-                            ("episode_end", episode_end)]})
+        self.added.append(
+            {
+                name: copy.deepcopy(value)
+                for name, value in [
+                    ("frame", frame),
+                    ("action", action),
+                    ("reward", reward),
+                    ("terminal", terminal),
+                    ("episode_end", episode_end),
+                ]
+            }
+        )
 
     def sample(self, batch_size) -> Marker:
         marker = Marker(len(self.samples), batch_size)
@@ -106,7 +116,7 @@ class RecordingUpdate:
 
     def __init__(self):
         self.agent = None
-        self.calls: list[tuple[object, object, object]] = []   # (batch, online version, target version)
+        self.calls: list[tuple[object, object, object]] = []  # (batch, online version, target version)
         self.snapshots: list[dict[str, torch.Tensor]] = []
         self.initial_target: dict[str, torch.Tensor] | None = None
 
@@ -135,8 +145,9 @@ class RecordingUpdate:
         self.snapshots.append(weights(agent.online))
 
 
-def make_agent(config, num_actions: int = 4, seed: int = SEED, target: bool = True, step: int = 0,
-               updates: int = 0) -> reference.Agent:
+def make_agent(
+    config, num_actions: int = 4, seed: int = SEED, target: bool = True, step: int = 0, updates: int = 0
+) -> reference.Agent:
     """A dqn.Agent with a tiny network, a recording memory and update, and a seeded np.random.Generator."""
     torch.manual_seed(seed)
     online = TinyQNetwork(num_actions)
@@ -148,9 +159,19 @@ def make_agent(config, num_actions: int = 4, seed: int = SEED, target: bool = Tr
                 parameter.sub_(5.0)  # weights of its own, unlike any version of the online network
                 parameter.requires_grad_(False)
     update = RecordingUpdate()
-    agent = reference.Agent(config, online, target_network, torch.optim.SGD(online.parameters(), lr=0.0),
-                            RecordingMemory(), update, num_actions, rng=np.random.default_rng(seed),
-                            step=step, learned_until=step, updates=updates)
+    agent = reference.Agent(
+        config,
+        online,
+        target_network,
+        torch.optim.SGD(online.parameters(), lr=0.0),
+        RecordingMemory(),
+        update,
+        num_actions,
+        rng=np.random.default_rng(seed),
+        step=step,
+        learned_until=step,
+        updates=updates,
+    )
     update.attach(agent)
     return agent
 
@@ -159,28 +180,44 @@ def counters(agent) -> dict:
     return {"agent.step": agent.step, "agent.learned_until": agent.learned_until, "agent.updates": agent.updates}
 
 
-def check_untouched(agent, name: str, inputs: str, before: dict, online_weights: dict, memory_used: bool,
-                    updates_made: bool) -> None:
+def check_untouched(
+    agent, name: str, inputs: str, before: dict, online_weights: dict, memory_used: bool, updates_made: bool
+) -> None:
     """What a step of the loop must leave alone: the counters it does not own, the weights, the memory."""
     for counter, value in before.items():
         if counters(agent)[counter] != value:
-            fail(f"{name} changed {counter}", inputs=inputs, expected=f"{counter} = {value}, as before the call",
-                 got=f"{counter} = {counters(agent)[counter]}",
-                 hint="the loop (dqn.play_step) counts the steps; act and store only act and store")
+            fail(
+                f"{name} changed {counter}",
+                inputs=inputs,
+                expected=f"{counter} = {value}, as before the call",
+                got=f"{counter} = {counters(agent)[counter]}",
+                hint="the loop (dqn.play_step) counts the steps; act and store only act and store",
+            )
     if not same_weights(weights(agent.online), online_weights):
-        fail(f"{name} changed the online network's weights", inputs=inputs,
-             hint="only the update (in learn) changes the weights")
+        fail(
+            f"{name} changed the online network's weights",
+            inputs=inputs,
+            hint="only the update (in learn) changes the weights",
+        )
     if not memory_used and (agent.memory.added or agent.memory.samples):
-        fail(f"{name} used the replay memory", inputs=inputs,
-             got=f"{len(agent.memory.added)} add and {len(agent.memory.samples)} sample calls")
+        fail(
+            f"{name} used the replay memory",
+            inputs=inputs,
+            got=f"{len(agent.memory.added)} add and {len(agent.memory.samples)} sample calls",
+        )
     if not updates_made and agent.update.calls:
-        fail(f"{name} made SGD updates", inputs=inputs, got=f"{len(agent.update.calls)} calls of agent.update",
-             hint="updates belong to learn")
+        fail(
+            f"{name} made SGD updates",
+            inputs=inputs,
+            got=f"{len(agent.update.calls)} calls of agent.update",
+            hint="updates belong to learn",
+        )
 
 
 # ------------------------------------------------------------------------------------------------
 # 12.1 act
 # ------------------------------------------------------------------------------------------------
+
 
 def linear(t: int, start: float, end: float, duration: int) -> float:
     """Annealed linearly from start to end over `duration` steps, fixed at end thereafter (2015, Methods)."""
@@ -208,8 +245,9 @@ def oracle_actions(greedy: np.ndarray, num_actions: int, epsilon: float, rng: np
 
 def act_cases():
     """(config, agent step, batch, num_actions, observations as a tensor, what makes the case interesting)."""
-    base = get_preset("nature2015").replace(learning_starts=1_000, epsilon_start=1.0, epsilon_end=0.1,
-                                            epsilon_decay_steps=2_000)
+    base = get_preset("nature2015").replace(
+        learning_starts=1_000, epsilon_start=1.0, epsilon_end=0.1, epsilon_decay_steps=2_000
+    )
     low_start = base.replace(epsilon_start=0.8, epsilon_end=0.05)
     greedy_end = base.replace(epsilon_end=0.0, epsilon_decay_steps=500)
     return [
@@ -232,13 +270,17 @@ def epsilon_diagnosis(got: np.ndarray, greedy: np.ndarray, num_actions: int, see
     """Which wrong epsilon reproduces the learner's actions, said in words."""
     expected = oracle_epsilon(step, c)
     candidates = [
-        (linear(step, c.epsilon_start, c.epsilon_end, c.epsilon_decay_steps),
-         "the epsilon of these actions is the linear schedule at agent.step itself: the schedule counts from "
-         "learning_starts (random play first, then epsilon_decay_steps of annealing; DeepMind's code), so "
-         "at step learning_starts + t epsilon is linear_epsilon(t)"),
-        (linear(step - c.learning_starts, c.epsilon_start, c.epsilon_end, c.epsilon_decay_steps),
-         "the epsilon of these actions is epsilon_start during random play: until learning starts the agent "
-         "plays at random (epsilon 1), whatever epsilon_start is"),
+        (
+            linear(step, c.epsilon_start, c.epsilon_end, c.epsilon_decay_steps),
+            "the epsilon of these actions is the linear schedule at agent.step itself: the schedule counts from "
+            "learning_starts (random play first, then epsilon_decay_steps of annealing; DeepMind's code), so "
+            "at step learning_starts + t epsilon is linear_epsilon(t)",
+        ),
+        (
+            linear(step - c.learning_starts, c.epsilon_start, c.epsilon_end, c.epsilon_decay_steps),
+            "the epsilon of these actions is epsilon_start during random play: until learning starts the agent "
+            "plays at random (epsilon 1), whatever epsilon_start is",
+        ),
         (1.0, "every action was random: the epsilon of this step is below 1"),
         (0.0, "every action was greedy: the epsilon of this step is above 0"),
         (c.epsilon_end, "the actions follow epsilon_end, not the epsilon of this step"),
@@ -246,7 +288,8 @@ def epsilon_diagnosis(got: np.ndarray, greedy: np.ndarray, num_actions: int, see
     ]
     for epsilon, words in candidates:
         if epsilon != expected and np.array_equal(
-                got, oracle_actions(greedy, num_actions, epsilon, np.random.default_rng(seed))):
+            got, oracle_actions(greedy, num_actions, epsilon, np.random.default_rng(seed))
+        ):
             return words
     return None
 
@@ -256,9 +299,11 @@ def test_act(ex):
     for index, (c, step, batch, num_actions, as_tensor, why) in enumerate(act_cases()):
         seed = SEED + 100 * index
         epsilon = oracle_epsilon(step, c)
-        inputs = (f"{why}; agent.step={step:,}, learning_starts={c.learning_starts:,}, "
-                  f"epsilon {c.epsilon_start} -> {c.epsilon_end} over {c.epsilon_decay_steps:,} agent steps, "
-                  f"{batch} observations, {num_actions} actions, agent.rng=np.random.default_rng({seed})")
+        inputs = (
+            f"{why}; agent.step={step:,}, learning_starts={c.learning_starts:,}, "
+            f"epsilon {c.epsilon_start} -> {c.epsilon_end} over {c.epsilon_decay_steps:,} agent steps, "
+            f"{batch} observations, {num_actions} actions, agent.rng=np.random.default_rng({seed})"
+        )
         agent = make_agent(c, num_actions, seed=seed, step=step)
         observations = np.random.default_rng(seed).normal(size=(batch, FEATURES)).astype(np.float32)
         given = torch.from_numpy(observations.copy()) if as_tensor else observations.copy()
@@ -275,77 +320,126 @@ def test_act(ex):
         rng, start_state = agent.rng, copy.deepcopy(agent.rng.bit_generator.state)
         before, online_weights = counters(agent), weights(agent.online)
         network_before = snapshot(agent.online)
-        np.random.seed(seed + 1)   # np.random's global generator in a known state, unlike agent.rng's
+        np.random.seed(seed + 1)  # np.random's global generator in a known state, unlike agent.rng's
         global_before = global_random_state()
         got = call(ex, "act", agent, given, inputs=inputs)
         assert_global_random_untouched("act", global_before, inputs)
 
-        assert_type(got, np.ndarray, what="act", inputs=inputs,
-                    hint="return the actions as an int64 numpy array, one per observation (what epsilon_greedy "
-                         "returns): the emulators take numpy arrays")
+        assert_type(
+            got,
+            np.ndarray,
+            what="act",
+            inputs=inputs,
+            hint="return the actions as an int64 numpy array, one per observation (what epsilon_greedy "
+            "returns): the emulators take numpy arrays",
+        )
         if got.shape != (batch,):
-            fail(f"act returned an array of shape {got.shape}", inputs=inputs, expected=f"shape ({batch},): one "
-                 "action per emulator", got=f"shape {got.shape}",
-                 hint="one action per row of observations, for every emulator at once")
+            fail(
+                f"act returned an array of shape {got.shape}",
+                inputs=inputs,
+                expected=f"shape ({batch},): one action per emulator",
+                got=f"shape {got.shape}",
+                hint="one action per row of observations, for every emulator at once",
+            )
         if agent.rng is not rng:
-            fail("act replaced agent.rng by another generator", inputs=inputs,
-                 hint="draw from agent.rng itself: its state is saved in checkpoints, and a seed must replay a run")
+            fail(
+                "act replaced agent.rng by another generator",
+                inputs=inputs,
+                hint="draw from agent.rng itself: its state is saved in checkpoints, and a seed must replay a run",
+            )
         if agent.rng.bit_generator.state == start_state:
-            fail("act drew no random numbers from agent.rng", inputs=inputs,
-                 expected="agent.rng's state moved on by the draws of epsilon_greedy",
-                 got="agent.rng's state unchanged",
-                 hint="draw every random number from agent.rng: np.random's global generator, or a new "
-                      "np.random.default_rng(), gives runs that the seed cannot replay and a resume cannot continue")
+            fail(
+                "act drew no random numbers from agent.rng",
+                inputs=inputs,
+                expected="agent.rng's state moved on by the draws of epsilon_greedy",
+                got="agent.rng's state unchanged",
+                hint="draw every random number from agent.rng: np.random's global generator, or a new "
+                "np.random.default_rng(), gives runs that the seed cannot replay and a resume cannot continue",
+            )
         if agent.rng.bit_generator.state != expected_rng.bit_generator.state:
-            fail("act drew a different amount of random numbers from agent.rng than Chapter 6's epsilon_greedy",
-                 inputs=inputs, expected="one random action and one coin per observation, drawn as "
-                 "epsilon_greedy draws them", got="agent.rng in another state after the call",
-                 hint="choose the actions with epsilon_greedy(values, epsilon, agent.rng), once for the whole batch")
+            fail(
+                "act drew a different amount of random numbers from agent.rng than Chapter 6's epsilon_greedy",
+                inputs=inputs,
+                expected="one random action and one coin per observation, drawn as epsilon_greedy draws them",
+                got="agent.rng in another state after the call",
+                hint="choose the actions with epsilon_greedy(values, epsilon, agent.rng), once for the whole batch",
+            )
         if got.dtype != np.int64:
-            fail(f"act returned actions of dtype {got.dtype}", inputs=inputs, expected="int64",
-                 got=str(got.dtype), hint="return epsilon_greedy's array as it is")
+            fail(
+                f"act returned actions of dtype {got.dtype}",
+                inputs=inputs,
+                expected="int64",
+                got=str(got.dtype),
+                hint="return epsilon_greedy's array as it is",
+            )
         if not np.array_equal(got, expected):
             diagnosis = epsilon_diagnosis(got, greedy, num_actions, seed, step, c)
-            assert_matches(got, expected, what="actions from act", inputs=inputs,
-                           hint=diagnosis or f"the epsilon of agent step {step:,} is {epsilon:g} here "
-                                "(Chapter 6's schedule, counted from learning_starts), and the greedy actions are "
-                                "the argmax of the online network's Q-values")
+            assert_matches(
+                got,
+                expected,
+                what="actions from act",
+                inputs=inputs,
+                hint=diagnosis
+                or f"the epsilon of agent step {step:,} is {epsilon:g} here "
+                "(Chapter 6's schedule, counted from learning_starts), and the greedy actions are "
+                "the argmax of the online network's Q-values",
+            )
         passes = agent.online.forward_passes
         if epsilon >= 1.0 and passes:
-            fail("act ran the network during random play", inputs=inputs,
-                 expected="no forward pass while epsilon is 1", got=f"{len(passes)} forward pass(es)",
-                 hint="while epsilon is 1 every action is random whatever the Q-values: zeros can stand in for "
-                      "them, and the first learning_starts steps (50,000 for Nature) need no network")
+            fail(
+                "act ran the network during random play",
+                inputs=inputs,
+                expected="no forward pass while epsilon is 1",
+                got=f"{len(passes)} forward pass(es)",
+                hint="while epsilon is 1 every action is random whatever the Q-values: zeros can stand in for "
+                "them, and the first learning_starts steps (50,000 for Nature) need no network",
+            )
         if epsilon < 1.0:
             # the number of passes first: a loop over the observations is a different mistake from gradients
             if len(passes) != 1 or passes[0][0] != batch:
-                fail(f"act ran the network {len(passes)} time(s) for one batch of {batch} observations",
-                     inputs=inputs, expected=f"one forward pass of {batch} observations", got=f"forward passes "
-                     f"(batch size, gradients on): {passes[:8]}{' ...' if len(passes) > 8 else ''}",
-                     hint="one forward pass for all emulators at once (Chapter 6's q_values): a pass per "
-                          "observation, or a second pass for the argmax, costs as many network runs per step")
+                fail(
+                    f"act ran the network {len(passes)} time(s) for one batch of {batch} observations",
+                    inputs=inputs,
+                    expected=f"one forward pass of {batch} observations",
+                    got=f"forward passes (batch size, gradients on): {passes[:8]}{' ...' if len(passes) > 8 else ''}",
+                    hint="one forward pass for all emulators at once (Chapter 6's q_values): a pass per "
+                    "observation, or a second pass for the argmax, costs as many network runs per step",
+                )
             if passes[0][1]:
-                fail("act ran the network with gradient tracking on: it builds a graph at every step",
-                     inputs=inputs, expected="the forward pass under torch.no_grad()",
-                     got=f"forward passes (batch size, gradients on): {passes}",
-                     hint="acting is not learning: Chapter 6's q_values runs the network without gradients")
+                fail(
+                    "act ran the network with gradient tracking on: it builds a graph at every step",
+                    inputs=inputs,
+                    expected="the forward pass under torch.no_grad()",
+                    got=f"forward passes (batch size, gradients on): {passes}",
+                    hint="acting is not learning: Chapter 6's q_values runs the network without gradients",
+                )
         if not agent.online.training:
-            fail("act left the online network in eval mode", inputs=inputs,
-                 expected="agent.online.training is True, as before the call", got="agent.online.training is False",
-                 hint="acting changes nothing of the network: the same network is trained next (a layer such as "
-                      "dropout or batch norm would then behave differently)")
+            fail(
+                "act left the online network in eval mode",
+                inputs=inputs,
+                expected="agent.online.training is True, as before the call",
+                got="agent.online.training is False",
+                hint="acting changes nothing of the network: the same network is trained next (a layer such as "
+                "dropout or batch norm would then behave differently)",
+            )
         layers_in_eval = [name for name, module in agent.online.named_modules() if name and not module.training]
         if layers_in_eval:
-            fail("act left layers of the online network in eval mode", inputs=inputs,
-                 expected="every layer in training mode, as before the call",
-                 got=f"agent.online.training is True, but not in: {', '.join(layers_in_eval[:4])}",
-                 hint="`.training = True` sets the flag of the top module only; .train() sets it for every layer. "
-                      "Acting needs no change of mode at all: torch.no_grad() is what keeps it from learning")
+            fail(
+                "act left layers of the online network in eval mode",
+                inputs=inputs,
+                expected="every layer in training mode, as before the call",
+                got=f"agent.online.training is True, but not in: {', '.join(layers_in_eval[:4])}",
+                hint="`.training = True` sets the flag of the top module only; .train() sets it for every layer. "
+                "Acting needs no change of mode at all: torch.no_grad() is what keeps it from learning",
+            )
         original = torch.from_numpy(observations) if as_tensor else observations
         unchanged = torch.equal(given, original) if as_tensor else np.array_equal(given, original)
         if not unchanged:
-            fail("act changed the observations it was given", inputs=inputs,
-                 hint="the loop stores these very frames next: leave them as they are")
+            fail(
+                "act changed the observations it was given",
+                inputs=inputs,
+                hint="the loop stores these very frames next: leave them as they are",
+            )
         assert_inputs_unchanged_for("act", inputs, online=(network_before, agent.online))
         check_untouched(agent, "act", inputs, before, online_weights, memory_used=False, updates_made=False)
     check_act_device(ex)
@@ -371,25 +465,36 @@ class ParametersOnMeta(nn.Module):
 def check_act_device(ex) -> None:
     """act with an online network on another device than the observations (here meta, on a GPU cuda): the
     observations must go to the network's device."""
-    c = get_preset("nature2015").replace(learning_starts=1_000, epsilon_start=1.0, epsilon_end=0.1,
-                                        epsilon_decay_steps=2_000)
+    c = get_preset("nature2015").replace(
+        learning_starts=1_000, epsilon_start=1.0, epsilon_end=0.1, epsilon_decay_steps=2_000
+    )
     seed, step, batch = SEED + 7, 2_500, 16
     agent = make_agent(c, 4, seed=seed, step=step)
     observations = np.random.default_rng(seed).normal(size=(batch, FEATURES)).astype(np.float32)
     expected = reference.act(make_agent(c, 4, seed=seed, step=step), observations.copy())
     agent.online = ParametersOnMeta(agent.online, observations)
-    inputs = (f"the online network's parameters on the meta device (as they are on a GPU), observations a numpy "
-              f"array (CPU); agent.step={step:,}: epsilon {oracle_epsilon(step, c):g}, {batch} observations")
+    inputs = (
+        f"the online network's parameters on the meta device (as they are on a GPU), observations a numpy "
+        f"array (CPU); agent.step={step:,}: epsilon {oracle_epsilon(step, c):g}, {batch} observations"
+    )
     got = call(ex, "act", agent, observations.copy(), inputs=inputs)
     devices = agent.online.input_devices
     if any(device.type != "meta" for device in devices):
-        fail("act ran the network on observations that are not on the device of its parameters", inputs=inputs,
-             expected="observations moved to meta, the device of the network's parameters",
-             got=f"inputs on {', '.join(sorted({str(d) for d in devices}))}",
-             hint="on a GPU this fails: move the observations to the device of the network's parameters, as "
-                  "Chapter 6's q_values does")
-    assert_matches(got, expected, what="actions from act", inputs=inputs,
-                   hint="the greedy actions are the argmax of the online network's Q-values")
+        fail(
+            "act ran the network on observations that are not on the device of its parameters",
+            inputs=inputs,
+            expected="observations moved to meta, the device of the network's parameters",
+            got=f"inputs on {', '.join(sorted({str(d) for d in devices}))}",
+            hint="on a GPU this fails: move the observations to the device of the network's parameters, as "
+            "Chapter 6's q_values does",
+        )
+    assert_matches(
+        got,
+        expected,
+        what="actions from act",
+        inputs=inputs,
+        hint="the greedy actions are the argmax of the online network's Q-values",
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -402,11 +507,12 @@ FLAGS = np.array([[int(bit) for bit in f"{n:03b}"] for n in range(8)], dtype=boo
 def store_cases():
     """(config, frames, actions, rewards, terminated, truncated, life_lost, what makes the case interesting)."""
     nature = get_preset("nature2015")
-    configs = [(nature, "the Nature settings: rewards clipped, a lost life terminal"),
-               (nature.replace(clip_rewards=False), "clip_rewards False (the CartPole preset's)"),
-               (nature.replace(terminal_on_life_loss=False), "terminal_on_life_loss False"),
-               (nature.replace(clip_rewards=False, terminal_on_life_loss=False),
-                "neither clipping nor life-loss terminals")]
+    configs = [
+        (nature, "the Nature settings: rewards clipped, a lost life terminal"),
+        (nature.replace(clip_rewards=False), "clip_rewards False (the CartPole preset's)"),
+        (nature.replace(terminal_on_life_loss=False), "terminal_on_life_loss False"),
+        (nature.replace(clip_rewards=False, terminal_on_life_loss=False), "neither clipping nor life-loss terminals"),
+    ]
     rng = np.random.default_rng(SEED)
     cases = []
     for c, settings in configs:
@@ -414,30 +520,62 @@ def store_cases():
         rewards = np.array([0.0, 1.0, 4.0, 7.0, -1.0, 30.0, 0.0, -5.0])
         frames = rng.integers(0, 256, size=(8, 84, 84), dtype=np.uint8)
         actions = rng.integers(0, 4, size=8).astype(np.int64)
-        cases.append((c, frames, actions, rewards, *FLAGS.T.copy(), f"{settings}; 8 emulators, every combination "
-                      "of (terminated, truncated, life_lost)"))
+        cases.append(
+            (
+                c,
+                frames,
+                actions,
+                rewards,
+                *FLAGS.T.copy(),
+                f"{settings}; 8 emulators, every combination of (terminated, truncated, life_lost)",
+            )
+        )
         rewards = np.array([0.5, -0.25, 2.0, 0.0, 1.0, -3.0, 200.0, 0.0, 10.0, 1.0, 0.0, -1.0, 5.0, 0.0, 0.0, 1.0])
         frames = rng.integers(0, 256, size=(16, 84, 84), dtype=np.uint8)
         flags = rng.random((3, 16)) < 0.3
-        cases.append((c, frames, rng.integers(0, 18, size=16).astype(np.int64), rewards, *flags,
-                      f"{settings}; 16 emulators, fractional and large rewards, random flags"))
+        cases.append(
+            (
+                c,
+                frames,
+                rng.integers(0, 18, size=16).astype(np.int64),
+                rewards,
+                *flags,
+                f"{settings}; 16 emulators, fractional and large rewards, random flags",
+            )
+        )
     c = nature
-    cases.append((c, rng.integers(0, 256, size=(1, 84, 84), dtype=np.uint8), np.array([3]), np.array([4.0]),
-                  np.array([False]), np.array([False]), np.array([True]), "the Nature settings; one emulator, "
-                  "a life lost with 4 points scored"))
+    cases.append(
+        (
+            c,
+            rng.integers(0, 256, size=(1, 84, 84), dtype=np.uint8),
+            np.array([3]),
+            np.array([4.0]),
+            np.array([False]),
+            np.array([False]),
+            np.array([True]),
+            "the Nature settings; one emulator, a life lost with 4 points scored",
+        )
+    )
     return cases
 
 
 def flag_diagnosis(got: np.ndarray, terminated, truncated, life_lost, c) -> str | None:
     on_life_loss = life_lost if c.terminal_on_life_loss else np.zeros_like(life_lost)
     candidates = [
-        (terminated | truncated | on_life_loss,
-         "a game cut by the time limit (truncated) was stored as terminal: it could have gone on, so its "
-         "target must still bootstrap from the next state"),
-        (terminated | truncated | life_lost,
-         "truncated games were made terminal (and lost lives, whatever terminal_on_life_loss says)"),
-        (terminated.copy(), "a lost life was not made terminal although config.terminal_on_life_loss is True "
-                            "(the Nature agent learns that losing a life ends its future rewards)"),
+        (
+            terminated | truncated | on_life_loss,
+            "a game cut by the time limit (truncated) was stored as terminal: it could have gone on, so its "
+            "target must still bootstrap from the next state",
+        ),
+        (
+            terminated | truncated | life_lost,
+            "truncated games were made terminal (and lost lives, whatever terminal_on_life_loss says)",
+        ),
+        (
+            terminated.copy(),
+            "a lost life was not made terminal although config.terminal_on_life_loss is True "
+            "(the Nature agent learns that losing a life ends its future rewards)",
+        ),
         (terminated | life_lost, "a lost life was made terminal although config.terminal_on_life_loss is False"),
     ]
     for candidate, words in candidates:
@@ -448,10 +586,15 @@ def flag_diagnosis(got: np.ndarray, terminated, truncated, life_lost, c) -> str 
 
 def episode_end_diagnosis(got: np.ndarray, terminated, truncated, life_lost) -> str | None:
     candidates = [
-        (terminated.copy(), "a game cut by the time limit ends its episode too: the emulator starts a new game, "
-                            "and the memory must not stack frames of two games into one observation"),
-        (terminated | truncated | life_lost, "a lost life does not end the episode: the game goes on (only "
-                                              "for learning can it be terminal)"),
+        (
+            terminated.copy(),
+            "a game cut by the time limit ends its episode too: the emulator starts a new game, "
+            "and the memory must not stack frames of two games into one observation",
+        ),
+        (
+            terminated | truncated | life_lost,
+            "a lost life does not end the episode: the game goes on (only for learning can it be terminal)",
+        ),
         (terminated | life_lost, "the episode ends on game over or time limit, not on a lost life"),
     ]
     for candidate, words in candidates:
@@ -463,9 +606,11 @@ def episode_end_diagnosis(got: np.ndarray, terminated, truncated, life_lost) -> 
 @exercise("12.2", "Store")
 def test_store(ex):
     for index, (c, frames, actions, rewards, terminated, truncated, life_lost, why) in enumerate(store_cases()):
-        inputs = (f"{why}; clip_rewards={c.clip_rewards}, terminal_on_life_loss={c.terminal_on_life_loss}; "
-                  f"rewards {rewards.tolist()}, terminated {terminated.astype(int).tolist()}, "
-                  f"truncated {truncated.astype(int).tolist()}, life_lost {life_lost.astype(int).tolist()}")
+        inputs = (
+            f"{why}; clip_rewards={c.clip_rewards}, terminal_on_life_loss={c.terminal_on_life_loss}; "
+            f"rewards {rewards.tolist()}, terminated {terminated.astype(int).tolist()}, "
+            f"truncated {truncated.astype(int).tolist()}, life_lost {life_lost.astype(int).tolist()}"
+        )
         # the papers' rules, written out: clipped rewards and life-loss terminals for learning only
         expected_reward = np.clip(rewards, -1.0, 1.0) if c.clip_rewards else rewards.copy()
         expected_terminal = terminated | (life_lost if c.terminal_on_life_loss else np.zeros_like(life_lost))
@@ -486,24 +631,45 @@ def test_store(ex):
         names = ["frames", "actions", "rewards", "terminated", "truncated", "life_lost"]
         for name, original, after in zip(names, arguments, given):
             if not np.array_equal(original, after):
-                hint = ("the caller logs the real game scores from this very array: clip a copy (clip_rewards "
-                        "returns a new array)" if name == "rewards" else
-                        "the caller uses its flags after the call (episode ends, scores): combine them into new "
-                        "arrays (`a | b`), not in place (`a |= b`)")
-                fail(f"store changed the caller's {name}" + (": the real rewards were replaced" if name == "rewards"
-                                                               else ""),
-                     inputs=inputs, expected=f"{name} as given", got=f"{name} after the call: {after.tolist()[:16]}",
-                     hint=hint)
+                hint = (
+                    "the caller logs the real game scores from this very array: clip a copy (clip_rewards "
+                    "returns a new array)"
+                    if name == "rewards"
+                    else "the caller uses its flags after the call (episode ends, scores): combine them into new "
+                    "arrays (`a | b`), not in place (`a |= b`)"
+                )
+                fail(
+                    f"store changed the caller's {name}"
+                    + (": the real rewards were replaced" if name == "rewards" else ""),
+                    inputs=inputs,
+                    expected=f"{name} as given",
+                    got=f"{name} after the call: {after.tolist()[:16]}",
+                    hint=hint,
+                )
         calls = agent.memory.added
         if len(calls) != 1:
-            fail(f"store called agent.memory.add {len(calls)} times", inputs=inputs,
-                 expected="one call, with the rows of every emulator (ReplayMemory.add takes them all at once)",
-                 got=f"{len(calls)} calls")
+            fail(
+                f"store called agent.memory.add {len(calls)} times",
+                inputs=inputs,
+                expected="one call, with the rows of every emulator (ReplayMemory.add takes them all at once)",
+                got=f"{len(calls)} calls",
+            )
         stored = calls[0]
-        assert_matches(np.asarray(stored["frame"]), frames, what="the frames stored", inputs=inputs,
-                       hint="store the frames as given: the newest frame of each observation")
-        assert_matches(np.asarray(stored["action"]), actions, what="the actions stored", inputs=inputs,
-                       check_dtype="kind", hint="store the actions as given: the actions the emulators played")
+        assert_matches(
+            np.asarray(stored["frame"]),
+            frames,
+            what="the frames stored",
+            inputs=inputs,
+            hint="store the frames as given: the newest frame of each observation",
+        )
+        assert_matches(
+            np.asarray(stored["action"]),
+            actions,
+            what="the actions stored",
+            inputs=inputs,
+            check_dtype="kind",
+            hint="store the actions as given: the actions the emulators played",
+        )
         reward = np.asarray(stored["reward"])
         if reward.shape == rewards.shape and not np.allclose(reward.astype(np.float64), expected_reward, atol=1e-6):
             if c.clip_rewards and np.allclose(reward.astype(np.float64), rewards):
@@ -511,32 +677,70 @@ def test_store(ex):
             elif not c.clip_rewards and np.allclose(reward.astype(np.float64), np.clip(rewards, -1, 1)):
                 hint = "config.clip_rewards is False: the agent learns from the game's points as they are"
             else:
-                hint = ("clip every reward to [-1, 1] with Chapter 7's clip_rewards (0.5 stays 0.5) when "
-                        "config.clip_rewards is set; otherwise store them as given")
-            assert_matches(reward, expected_reward, what="the rewards stored (what the agent learns from)",
-                           inputs=inputs, check_dtype=False, hint=hint)
-        assert_matches(reward, expected_reward, what="the rewards stored (what the agent learns from)",
-                       inputs=inputs, check_dtype=False)
+                hint = (
+                    "clip every reward to [-1, 1] with Chapter 7's clip_rewards (0.5 stays 0.5) when "
+                    "config.clip_rewards is set; otherwise store them as given"
+                )
+            assert_matches(
+                reward,
+                expected_reward,
+                what="the rewards stored (what the agent learns from)",
+                inputs=inputs,
+                check_dtype=False,
+                hint=hint,
+            )
+        assert_matches(
+            reward,
+            expected_reward,
+            what="the rewards stored (what the agent learns from)",
+            inputs=inputs,
+            check_dtype=False,
+        )
         terminal = np.asarray(stored["terminal"])
         if terminal.shape == terminated.shape and not np.array_equal(terminal.astype(bool), expected_terminal):
-            assert_matches(terminal, expected_terminal, what="the terminal flags stored", inputs=inputs,
-                           check_dtype=False,
-                           hint=flag_diagnosis(terminal, terminated, truncated, life_lost, c)
-                           or "terminal: the game is over, or a life was lost when config.terminal_on_life_loss")
-        assert_matches(terminal, expected_terminal, what="the terminal flags stored", inputs=inputs, check_dtype="kind",
-                       hint="one bool per emulator: the memory stores flags, and the TD target turns them into "
-                            "numbers itself (combining bool arrays with | and & keeps them bool)")
+            assert_matches(
+                terminal,
+                expected_terminal,
+                what="the terminal flags stored",
+                inputs=inputs,
+                check_dtype=False,
+                hint=flag_diagnosis(terminal, terminated, truncated, life_lost, c)
+                or "terminal: the game is over, or a life was lost when config.terminal_on_life_loss",
+            )
+        assert_matches(
+            terminal,
+            expected_terminal,
+            what="the terminal flags stored",
+            inputs=inputs,
+            check_dtype="kind",
+            hint="one bool per emulator: the memory stores flags, and the TD target turns them into "
+            "numbers itself (combining bool arrays with | and & keeps them bool)",
+        )
         end = np.asarray(stored["episode_end"])
         if end.shape == terminated.shape and not np.array_equal(end.astype(bool), expected_end):
-            assert_matches(end, expected_end, what="the episode ends stored", inputs=inputs, check_dtype=False,
-                           hint=episode_end_diagnosis(end, terminated, truncated, life_lost)
-                           or "episode_end: the emulator starts a new game after this step")
-        assert_matches(end, expected_end, what="the episode ends stored", inputs=inputs, check_dtype="kind",
-                       hint="one bool per emulator: the memory stores flags (combining bool arrays with | and & "
-                            "keeps them bool)")
+            assert_matches(
+                end,
+                expected_end,
+                what="the episode ends stored",
+                inputs=inputs,
+                check_dtype=False,
+                hint=episode_end_diagnosis(end, terminated, truncated, life_lost)
+                or "episode_end: the emulator starts a new game after this step",
+            )
+        assert_matches(
+            end,
+            expected_end,
+            what="the episode ends stored",
+            inputs=inputs,
+            check_dtype="kind",
+            hint="one bool per emulator: the memory stores flags (combining bool arrays with | and & keeps them bool)",
+        )
         if agent.rng.bit_generator.state != rng_state:
-            fail("store drew random numbers from agent.rng", inputs=inputs,
-                 hint="storing is deterministic: the agent's generator is for its actions")
+            fail(
+                "store drew random numbers from agent.rng",
+                inputs=inputs,
+                hint="storing is deterministic: the agent's generator is for its actions",
+            )
         check_untouched(agent, "store", inputs, before, online_weights, memory_used=True, updates_made=False)
 
 
@@ -547,8 +751,15 @@ def test_store(ex):
 LEARN_CONFIG = dict(learning_starts=20, update_every=4, target_sync_every=12, batch_size=5)
 
 
-def trace(c, steps, online_version: int, target_version, has_target: bool, sync_first: bool = False,
-          sync_on_updates_from: int | None = None):
+def trace(
+    c,
+    steps,
+    online_version: int,
+    target_version,
+    has_target: bool,
+    sync_first: bool = False,
+    sync_on_updates_from: int | None = None,
+):
     """What the agent does after each agent step in `steps` (Algorithm 1 with DeepMind's schedules): an SGD
     update every update_every agent steps once learning_starts steps are played, then a target sync every
     target_sync_every agent steps. Returns ([(online version, target version) seen by each update], online
@@ -560,7 +771,7 @@ def trace(c, steps, online_version: int, target_version, has_target: bool, sync_
     seen, sync_every = [], c.target_sync_every
     for step in steps:
         due_update = step > c.learning_starts and (step - c.learning_starts) % c.update_every == 0
-        due_sync = (has_target and sync_on_updates_from is None and sync_every > 0 and step % sync_every == 0)
+        due_sync = has_target and sync_on_updates_from is None and sync_every > 0 and step % sync_every == 0
         if sync_first and due_sync:
             target_version = online_version
         if due_update:
@@ -579,24 +790,35 @@ def learn_scenarios():
     return [
         ("one emulator: learn after every agent step", True, 0, 0, list(range(1, 61))),
         ("16 emulators: each call comes 16 agent steps after the last", True, 0, 0, list(range(16, 113, 16)) + [112]),
-        ("no target network (agent.target is None: the 2013 agent), 16 emulators", False, 0, 0,
-         list(range(16, 113, 16))),
+        (
+            "no target network (agent.target is None: the 2013 agent), 16 emulators",
+            False,
+            0,
+            0,
+            list(range(16, 113, 16)),
+        ),
         ("5 emulators, calls 5 agent steps apart", True, 0, 0, list(range(5, 81, 5))),
-        ("a resumed run (agent.step = agent.learned_until = 1,000, agent.updates = 245 before the first call), "
-         "uneven jumps", True, 1_000, 245, [1_004, 1_016, 1_019, 1_019, 1_020, 1_037, 1_048]),
+        (
+            "a resumed run (agent.step = agent.learned_until = 1,000, agent.updates = 245 before the first call), "
+            "uneven jumps",
+            True,
+            1_000,
+            245,
+            [1_004, 1_016, 1_019, 1_019, 1_020, 1_037, 1_048],
+        ),
     ]
 
 
 MISTAKES = {
     "current step": "only agent.step itself was asked about: with several emulators one call covers every agent "
-                    "step since agent.learned_until, and each of them may be due an update or a sync",
+    "step since agent.learned_until, and each of them may be due an update or a sync",
     "off by one": "the steps asked about are off by one: the ones not learned from yet are agent.learned_until + 1 "
-                  "up to agent.step, both included",
+    "up to agent.step, both included",
     "sync first": "on a step due both an update and a sync, the target was synced before the update: it then holds "
-                  "the weights from before that step's update (Algorithm 1: the gradient step, then every C steps "
-                  "Q^ = Q)",
+    "the weights from before that step's update (Algorithm 1: the gradient step, then every C steps "
+    "Q^ = Q)",
     "updates clock": "the target was synced every target_sync_every updates: it counts agent steps, as in DeepMind's "
-                     "code (the paper's table says 'parameter updates'; Chapter 8)",
+    "code (the paper's table says 'parameter updates'; Chapter 8)",
 }
 
 
@@ -606,10 +828,17 @@ def simulate(c, start: int, calls: list[int], has_target: bool, updates: int, mi
     observations = []
     for step in calls:
         steps = {"current step": [step], "off by one": range(learned_until, step)}.get(
-            mistake, range(learned_until + 1, step + 1))
+            mistake, range(learned_until + 1, step + 1)
+        )
         seen, version, target_version = trace(
-            c, steps, version, target_version, has_target, sync_first=mistake == "sync first",
-            sync_on_updates_from=updates if mistake == "updates clock" else None)
+            c,
+            steps,
+            version,
+            target_version,
+            has_target,
+            sync_first=mistake == "sync first",
+            sync_on_updates_from=updates if mistake == "updates clock" else None,
+        )
         updates += len(seen)
         observations.append((seen, version, target_version))
         learned_until = step
@@ -627,8 +856,10 @@ def learn_diagnosis(c, start: int, calls: list[int], has_target: bool, updates: 
 @exercise("12.3", "Learn")
 def test_learn(ex):
     c = get_preset("nature2015").replace(**LEARN_CONFIG)
-    settings = (f"learning_starts={c.learning_starts}, update_every={c.update_every}, "
-                f"target_sync_every={c.target_sync_every}, batch_size={c.batch_size}")
+    settings = (
+        f"learning_starts={c.learning_starts}, update_every={c.update_every}, "
+        f"target_sync_every={c.target_sync_every}, batch_size={c.batch_size}"
+    )
     for index, (why, has_target, start, updates, calls) in enumerate(learn_scenarios()):
         # sanity check of this file: the reference loop makes the updates and syncs of `trace`
         twin = make_agent(c, seed=SEED + index, target=has_target, step=start, updates=updates)
@@ -640,7 +871,8 @@ def test_learn(ex):
             reference.learn(twin)
             seen = [(v, t) for _, v, t in twin.update.calls[count:]]
             assert (seen, twin.update.version_of(twin.online), twin.update.version_of(twin.target)) == trace(
-                c, range(first, step + 1), version, target_version, has_target), (why, step)
+                c, range(first, step + 1), version, target_version, has_target
+            ), (why, step)
 
         agent = make_agent(c, seed=SEED + index, target=has_target, step=start, updates=updates)
         online, target, rng_state = agent.online, agent.target, copy.deepcopy(agent.rng.bit_generator.state)
@@ -650,79 +882,126 @@ def test_learn(ex):
             target_version, made = agent.update.version_of(agent.target), len(agent.update.calls)
             sampled, updates_before = len(agent.memory.samples), agent.updates
             agent.step = step
-            inputs = (f"{why}; this call: agent.learned_until={learned_until:,}, agent.step={step:,}, "
-                      f"agent.updates={updates_before:,}; earlier calls at agent.step = {history or 'none'}; "
-                      f"config: {settings}")
+            inputs = (
+                f"{why}; this call: agent.learned_until={learned_until:,}, agent.step={step:,}, "
+                f"agent.updates={updates_before:,}; earlier calls at agent.step = {history or 'none'}; "
+                f"config: {settings}"
+            )
             history.append(step)
             expected_seen, expected_version, expected_target = trace(
-                c, range(learned_until + 1, step + 1), version, target_version, has_target)
+                c, range(learned_until + 1, step + 1), version, target_version, has_target
+            )
             global_before = global_random_state()
             call(ex, "learn", agent, inputs=inputs)
             assert_global_random_untouched("learn", global_before, inputs)
 
             new_calls = agent.update.calls[made:]
-            observed = ([(v, t) for _, v, t in new_calls], agent.update.version_of(agent.online),
-                        agent.update.version_of(agent.target))
+            observed = (
+                [(v, t) for _, v, t in new_calls],
+                agent.update.version_of(agent.online),
+                agent.update.version_of(agent.target),
+            )
             observed_history.append(observed)
             diagnosis = None
             if observed != (expected_seen, expected_version, expected_target):
                 diagnosis = learn_diagnosis(c, start, history, has_target, updates, observed_history)
             if agent.step != step:
-                fail("learn changed agent.step", inputs=inputs, expected=f"agent.step = {step:,}",
-                     got=f"agent.step = {agent.step:,}", hint="the loop counts the agent steps; learn only catches up")
+                fail(
+                    "learn changed agent.step",
+                    inputs=inputs,
+                    expected=f"agent.step = {step:,}",
+                    got=f"agent.step = {agent.step:,}",
+                    hint="the loop counts the agent steps; learn only catches up",
+                )
             if agent.online is not online or agent.target is not target:
                 which = "agent.online" if agent.online is not online else "agent.target"
-                fail(f"learn replaced {which} by another object", inputs=inputs,
-                     expected=f"{which} the same network object as before, its weights changed in place",
-                     got=f"{which} is a new object",
-                     hint="the update and the optimizer hold these very networks (the fast engine's CUDA graph too): "
-                          "copy the weights into the existing target (Chapter 8's sync_target), and keep the "
-                          "target None when the agent has none")
+                fail(
+                    f"learn replaced {which} by another object",
+                    inputs=inputs,
+                    expected=f"{which} the same network object as before, its weights changed in place",
+                    got=f"{which} is a new object",
+                    hint="the update and the optimizer hold these very networks (the fast engine's CUDA graph too): "
+                    "copy the weights into the existing target (Chapter 8's sync_target), and keep the "
+                    "target None when the agent has none",
+                )
             if agent.learned_until != step:
-                fail("learn did not record that it has caught up", inputs=inputs,
-                     expected=f"agent.learned_until = agent.step = {step:,} after the call",
-                     got=f"agent.learned_until = {agent.learned_until:,}",
-                     hint="without it the next call makes the same updates again (and never catches up)")
+                fail(
+                    "learn did not record that it has caught up",
+                    inputs=inputs,
+                    expected=f"agent.learned_until = agent.step = {step:,} after the call",
+                    got=f"agent.learned_until = {agent.learned_until:,}",
+                    hint="without it the next call makes the same updates again (and never catches up)",
+                )
             for counter in ("learned_until", "updates"):
-                assert_python_type("learn", getattr(agent, counter), int, what=f"agent.{counter}", inputs=inputs,
-                                   hint="the counters are Python ints (the checkpoint writes them to JSON, which "
-                                        "has no numpy types): steps from range(...), not np.arange(...)")
+                assert_python_type(
+                    "learn",
+                    getattr(agent, counter),
+                    int,
+                    what=f"agent.{counter}",
+                    inputs=inputs,
+                    hint="the counters are Python ints (the checkpoint writes them to JSON, which "
+                    "has no numpy types): steps from range(...), not np.arange(...)",
+                )
             if len(new_calls) != len(expected_seen):
-                fail(f"learn made {len(new_calls)} SGD update(s) for agent steps {learned_until + 1:,} to {step:,}",
-                     inputs=inputs, expected=f"{len(expected_seen)} update(s): one after each agent step s > "
-                     "learning_starts with (s - learning_starts) a multiple of update_every",
-                     got=f"{len(new_calls)} call(s) of agent.update", hint=diagnosis or
-                     "ask Chapter 7's schedule about every agent step since agent.learned_until, in order")
+                fail(
+                    f"learn made {len(new_calls)} SGD update(s) for agent steps {learned_until + 1:,} to {step:,}",
+                    inputs=inputs,
+                    expected=f"{len(expected_seen)} update(s): one after each agent step s > "
+                    "learning_starts with (s - learning_starts) a multiple of update_every",
+                    got=f"{len(new_calls)} call(s) of agent.update",
+                    hint=diagnosis
+                    or "ask Chapter 7's schedule about every agent step since agent.learned_until, in order",
+                )
             samples = agent.memory.samples[sampled:]
-            if len(samples) != len(new_calls) or any(batch is not marker for (batch, _, _), marker in
-                                                     zip(new_calls, samples)):
-                fail("learn did not give each update a new minibatch from agent.memory.sample", inputs=inputs,
-                     expected="each update: agent.update(agent.memory.sample(config.batch_size))",
-                     got=f"{len(samples)} sample call(s); updates got {[batch for batch, _, _ in new_calls]}")
+            if len(samples) != len(new_calls) or any(
+                batch is not marker for (batch, _, _), marker in zip(new_calls, samples)
+            ):
+                fail(
+                    "learn did not give each update a new minibatch from agent.memory.sample",
+                    inputs=inputs,
+                    expected="each update: agent.update(agent.memory.sample(config.batch_size))",
+                    got=f"{len(samples)} sample call(s); updates got {[batch for batch, _, _ in new_calls]}",
+                )
             if any(marker.batch_size != c.batch_size for marker in samples):
-                fail("learn sampled minibatches of the wrong size", inputs=inputs,
-                     expected=f"memory.sample({c.batch_size}): config.batch_size",
-                     got=str([marker.batch_size for marker in samples]))
+                fail(
+                    "learn sampled minibatches of the wrong size",
+                    inputs=inputs,
+                    expected=f"memory.sample({c.batch_size}): config.batch_size",
+                    got=str([marker.batch_size for marker in samples]),
+                )
             if observed[0] != expected_seen or observed[2] != expected_target:
                 where = next((n for n, (a, b) in enumerate(zip(observed[0], expected_seen)) if a != b), None)
-                got = (f"update #{where + 1} of this call saw the target holding {observed[0][where][1]!r}"
-                       if where is not None else f"after the call the target holds {observed[2]!r}")
-                fail("the target network does not hold the weights it should", inputs=inputs,
-                     expected=f"the target (versions count the online network's updates: 0 = before the first) "
-                              f"seen by the updates: {[t for _, t in expected_seen]}, after the call: "
-                              f"{expected_target!r}",
-                     got=f"{got}; seen by the updates: {[t for _, t in observed[0]]}, after the call: {observed[2]!r}",
-                     hint=diagnosis or "after the update due after agent step s (if any), copy the online weights "
-                                       "into the target when s is a multiple of target_sync_every (Chapter 8)")
+                got = (
+                    f"update #{where + 1} of this call saw the target holding {observed[0][where][1]!r}"
+                    if where is not None
+                    else f"after the call the target holds {observed[2]!r}"
+                )
+                fail(
+                    "the target network does not hold the weights it should",
+                    inputs=inputs,
+                    expected=f"the target (versions count the online network's updates: 0 = before the first) "
+                    f"seen by the updates: {[t for _, t in expected_seen]}, after the call: "
+                    f"{expected_target!r}",
+                    got=f"{got}; seen by the updates: {[t for _, t in observed[0]]}, after the call: {observed[2]!r}",
+                    hint=diagnosis
+                    or "after the update due after agent step s (if any), copy the online weights "
+                    "into the target when s is a multiple of target_sync_every (Chapter 8)",
+                )
             if agent.updates != updates_before + len(expected_seen):
-                fail("learn counted the updates wrong", inputs=inputs,
-                     expected=f"agent.updates = {updates_before:,} + {len(expected_seen)} updates made",
-                     got=f"agent.updates = {agent.updates:,}",
-                     hint="agent.updates counts the SGD updates made since the run began (the log and the "
-                          "checkpoint report it): one more per call of agent.update")
+                fail(
+                    "learn counted the updates wrong",
+                    inputs=inputs,
+                    expected=f"agent.updates = {updates_before:,} + {len(expected_seen)} updates made",
+                    got=f"agent.updates = {agent.updates:,}",
+                    hint="agent.updates counts the SGD updates made since the run began (the log and the "
+                    "checkpoint report it): one more per call of agent.update",
+                )
             if agent.rng.bit_generator.state != rng_state:
-                fail("learn drew random numbers from agent.rng", inputs=inputs,
-                     hint="the minibatches come from the memory's own generator; agent.rng is for the actions")
+                fail(
+                    "learn drew random numbers from agent.rng",
+                    inputs=inputs,
+                    hint="the minibatches come from the memory's own generator; agent.rng is for the actions",
+                )
             if agent.memory.added:
                 fail("learn added transitions to the replay memory", inputs=inputs, hint="storing belongs to store")
 
@@ -753,16 +1032,29 @@ def script_function_names(path: Path) -> list[str]:
 def test_find_silent_bug(ex):
     inputs = "no arguments"
     got = call(ex, "find_silent_bug", inputs=inputs)
-    assert_type(got, str, what="find_silent_bug", inputs=inputs,
-                hint='return the name as a string, e.g. "make_env" (not the function object)')
+    assert_type(
+        got,
+        str,
+        what="find_silent_bug",
+        inputs=inputs,
+        hint='return the name as a string, e.g. "make_env" (not the function object)',
+    )
     name = got.strip().removesuffix("()")
     names = script_function_names(SCRIPT)
     if name not in names:
-        fail(f"{got!r} is not the name of a function in {SCRIPT.relative_to(REPOSITORY)}", inputs=inputs,
-             expected="one of: " + ", ".join(names), got=repr(got),
-             hint="write the name exactly as it appears after `def` (Class.method for a method)")
+        fail(
+            f"{got!r} is not the name of a function in {SCRIPT.relative_to(REPOSITORY)}",
+            inputs=inputs,
+            expected="one of: " + ", ".join(names),
+            got=repr(got),
+            hint="write the name exactly as it appears after `def` (Class.method for a method)",
+        )
     if hashlib.sha256(name.encode()).hexdigest() != ANSWER_DIGEST:
-        fail(f"{name} is not where the bug is", inputs=inputs, got=repr(got),
-             hint=f"{name} may look suspicious, but it does what it should: compare it with its counterpart in "
-                  "dqn_tutorial or test it on a case you can work out by hand, then move on. Look at what "
-                  "the replay buffer ends up holding after a few hundred games.")
+        fail(
+            f"{name} is not where the bug is",
+            inputs=inputs,
+            got=repr(got),
+            hint=f"{name} may look suspicious, but it does what it should: compare it with its counterpart in "
+            "dqn_tutorial or test it on a case you can work out by hand, then move on. Look at what "
+            "the replay buffer ends up holding after a few hundred games.",
+        )

@@ -31,8 +31,13 @@ CHAPTER_TIME_LIMIT = 1200  # seconds for one chapter's subprocess (all its mutan
 
 
 def discover() -> list[Path]:
-    return sorted(path for folder in sorted(MUTANTS.iterdir()) if folder.is_dir() and GRADER_FILE.match(f"test_{folder.name}")
-                  for path in folder.glob("*.py") if not path.name.startswith("_"))
+    return sorted(
+        path
+        for folder in sorted(MUTANTS.iterdir())
+        if folder.is_dir() and GRADER_FILE.match(f"test_{folder.name}")
+        for path in folder.glob("*.py")
+        if not path.name.startswith("_")
+    )
 
 
 MUTANT_FILES = discover()
@@ -40,8 +45,11 @@ MUTANT_FILES = discover()
 
 def top_level_names(path: Path, prefix: str = "") -> set[str]:
     tree = ast.parse(path.read_text())
-    return {node.name for node in tree.body
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name.startswith(prefix)}
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name.startswith(prefix)
+    }
 
 
 def grader_path(chapter: str) -> Path:
@@ -50,14 +58,24 @@ def grader_path(chapter: str) -> Path:
 
 def run_graders(chapter: str, impl: str, report: Path) -> dict:
     """Run one chapter's grader in a subprocess; {(test, impl): {"outcome", "phase", "message"}}."""
-    command = [sys.executable, "-m", "pytest", str(grader_path(chapter).relative_to(REPOSITORY)), f"--impl={impl}",
-               "-q", "-p", "no:cacheprovider", f"--grading-report={report}"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(grader_path(chapter).relative_to(REPOSITORY)),
+        f"--impl={impl}",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        f"--grading-report={report}",
+    ]
     env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
     # Chapters run side by side: one math thread each, or their thread pools fight over the cores.
     env.setdefault("OMP_NUM_THREADS", "1")
     try:
-        done = subprocess.run(command, cwd=REPOSITORY, env=env, capture_output=True, text=True,
-                              timeout=CHAPTER_TIME_LIMIT)
+        done = subprocess.run(
+            command, cwd=REPOSITORY, env=env, capture_output=True, text=True, timeout=CHAPTER_TIME_LIMIT
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"`{' '.join(command[2:])}` ran longer than {CHAPTER_TIME_LIMIT} s"}
     if not report.is_file() or done.returncode not in (0, 1):
@@ -73,14 +91,20 @@ def run_graders(chapter: str, impl: str, report: Path) -> dict:
 @pytest.fixture(scope="session")
 def chapter_results(request, tmp_path_factory):
     """chapter -> results of its multi-mutant run; all selected chapters start at once, in parallel."""
-    chapters = sorted({item.callspec.params["mutant_file"].parent.name for item in request.session.items
-                       if hasattr(item, "callspec") and "mutant_file" in item.callspec.params})
+    chapters = sorted(
+        {
+            item.callspec.params["mutant_file"].parent.name
+            for item in request.session.items
+            if hasattr(item, "callspec") and "mutant_file" in item.callspec.params
+        }
+    )
     folder = tmp_path_factory.mktemp("grading-reports")
     workers = max(1, min(4, os.cpu_count() or 1, len(chapters)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures: dict[str, Future] = {
             chapter: pool.submit(run_graders, chapter, f"mutants:{chapter}", folder / f"{chapter}.jsonl")
-            for chapter in chapters}
+            for chapter in chapters
+        }
         yield lambda chapter: futures[chapter].result()
 
 
@@ -101,8 +125,11 @@ def check_mutant_file(mutant_file: Path) -> MutantInfo:
     solution = SOLUTIONS / mutant.chapter / "exercises.py"
     missing = set(mutant.defines) - top_level_names(solution)
     if not mutant.defines or missing:
-        pytest.fail(f"{where}: must define functions of {solution.relative_to(REPOSITORY)} "
-                    f"(defines {list(mutant.defines)}; not in the solutions: {sorted(missing)})", pytrace=False)
+        pytest.fail(
+            f"{where}: must define functions of {solution.relative_to(REPOSITORY)} "
+            f"(defines {list(mutant.defines)}; not in the solutions: {sorted(missing)})",
+            pytrace=False,
+        )
     return mutant
 
 
@@ -112,8 +139,11 @@ def test_mutant_is_rejected(mutant_file, chapter_results):
     results = chapter_results(mutant.chapter)
     if "error" in results:
         pytest.fail(f"grading {mutant.chapter} failed to run: {results['error']}", pytrace=False)
-    broken = [f"{test}: {row['outcome']}: {row['message']}" for (test, impl), row in sorted(results.items())
-              if impl == "solutions" and row["outcome"] != "passed"]
+    broken = [
+        f"{test}: {row['outcome']}: {row['message']}"
+        for (test, impl), row in sorted(results.items())
+        if impl == "solutions" and row["outcome"] != "passed"
+    ]
     if broken:
         pytest.fail("the grader does not pass the solutions (fix that first):\n  " + "\n  ".join(broken), pytrace=False)
     problems = []
@@ -126,11 +156,13 @@ def test_mutant_is_rejected(mutant_file, chapter_results):
         elif row["outcome"] != "failed":
             problems.append(f"{test} was {row['outcome']} instead of failing: {row['message']}")
         elif row["phase"] != "call":
-            problems.append(f"{test} failed while loading the mutant ({row['phase']}), not on its behaviour: "
-                            f"{row['message']}")
+            problems.append(
+                f"{test} failed while loading the mutant ({row['phase']}), not on its behaviour: {row['message']}"
+            )
         elif "raised NameError" in row["message"]:
-            problems.append(f"{test} failed on a NameError inside the mutant (is the mutant itself broken?): "
-                            f"{row['message']}")
+            problems.append(
+                f"{test} failed on a NameError inside the mutant (is the mutant itself broken?): {row['message']}"
+            )
     if problems:
         pytest.fail(f"mutant {mutant.chapter}/{mutant.name}:\n  " + "\n  ".join(problems), pytrace=False)
 
@@ -139,10 +171,13 @@ def test_every_exercise_has_a_mutant():
     """Each grader test is the CAUGHT_BY of at least one mutant (a grader nobody tried to fool proves little)."""
     problems = []
     for grader in sorted(GRADERS.glob("test_*.py")):
-        chapter = grader.stem[len("test_"):]
+        chapter = grader.stem[len("test_") :]
         tests = top_level_names(grader, "test_")
-        caught = {test for mutant in (chapter_mutants(chapter) if (MUTANTS / chapter).is_dir() else [])
-                  for test in mutant.caught_by}
+        caught = {
+            test
+            for mutant in (chapter_mutants(chapter) if (MUTANTS / chapter).is_dir() else [])
+            for test in mutant.caught_by
+        }
         if tests - caught:
             problems.append(f"{grader.name}: no mutant in tests/mutants/{chapter}/ lists {sorted(tests - caught)}")
     assert not problems, "\n".join(problems)

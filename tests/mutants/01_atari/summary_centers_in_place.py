@@ -10,5 +10,5 @@ def summarize_scores(scores):
     n = len(values)
     mean = values.mean()
     values -= mean
-    std = np.sqrt((values ** 2).sum() / (n - 1))
+    std = np.sqrt((values**2).sum() / (n - 1))
     return float(mean), float(std), float(std / np.sqrt(n))

@@ -9,6 +9,6 @@ def summarize_scores(scores):
     values = np.asarray(scores)
     n = len(values)
     mean = values.sum() / n
-    variance = (np.sum(values * values) - n * mean ** 2) / (n - 1)
+    variance = (np.sum(values * values) - n * mean**2) / (n - 1)
     std = np.sqrt(variance)
     return float(mean), float(std), float(std / np.sqrt(n))

@@ -9,6 +9,6 @@ def summarize_scores(scores):
     values = np.asarray(scores, dtype=np.float64)
     n = len(values)
     mean = values.sum() / n
-    variance = ((values ** 2).sum() - n * mean ** 2) / (n - 1)
+    variance = ((values**2).sum() - n * mean**2) / (n - 1)
     std = np.sqrt(variance)
     return float(mean), float(std), float(std / np.sqrt(n))

@@ -6,12 +6,21 @@ CAUGHT_BY = ["test_build_dqn2013_network"]
 
 
 def build_dqn2013_network(num_actions, history_length=4):
-    return nn.Sequential(OrderedDict([
-        ("scale", ScaleFrames()),
-        ("features", nn.Sequential(
-            nn.Conv2d(history_length, 16, kernel_size=8, stride=4, padding=1), nn.ReLU(),
-            nn.Conv2d(16, 32, kernel_size=4, stride=2), nn.ReLU(),
-            nn.Flatten(),
-        )),
-        ("head", nn.Sequential(nn.Linear(32 * 9 * 9, 256), nn.ReLU(), nn.Linear(256, num_actions))),
-    ]))
+    return nn.Sequential(
+        OrderedDict(
+            [
+                ("scale", ScaleFrames()),
+                (
+                    "features",
+                    nn.Sequential(
+                        nn.Conv2d(history_length, 16, kernel_size=8, stride=4, padding=1),
+                        nn.ReLU(),
+                        nn.Conv2d(16, 32, kernel_size=4, stride=2),
+                        nn.ReLU(),
+                        nn.Flatten(),
+                    ),
+                ),
+                ("head", nn.Sequential(nn.Linear(32 * 9 * 9, 256), nn.ReLU(), nn.Linear(256, num_actions))),
+            ]
+        )
+    )

@@ -6,7 +6,8 @@ CAUGHT_BY = ["test_dqn_loss", "test_update_step"]
 
 
 def dqn_loss(online, target, batch, gamma, loss):
-    targets = target_network.td_targets_from_target(target, batch.rewards, batch.next_observations,
-                                                    batch.terminals, gamma)
+    targets = target_network.td_targets_from_target(
+        target, batch.rewards, batch.next_observations, batch.terminals, gamma
+    )
     q_taken = q_learning.q_values_of_actions(online(batch.observations), batch.actions)
     return torch.nn.functional.mse_loss(q_taken, targets), q_taken.detach()

@@ -6,8 +6,9 @@ CAUGHT_BY = ["test_dqn_loss"]
 
 
 def dqn_loss(online, target, batch, gamma, loss):
-    targets = target_network.td_targets_from_target(target, batch.rewards, batch.next_observations,
-                                                    batch.terminals, gamma)
+    targets = target_network.td_targets_from_target(
+        target, batch.rewards, batch.next_observations, batch.terminals, gamma
+    )
     q_all = online(batch.observations)
     one_hot = torch.eye(q_all.shape[1])[batch.actions]
     q_taken = (q_all * one_hot).sum(dim=1)

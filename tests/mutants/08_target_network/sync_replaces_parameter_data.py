@@ -7,6 +7,7 @@ CAUGHT_BY = ["test_sync_target"]
 
 
 def sync_target(target, online):
-    for target_tensor, online_tensor in zip([*target.parameters(), *target.buffers()],
-                                            [*online.parameters(), *online.buffers()]):
+    for target_tensor, online_tensor in zip(
+        [*target.parameters(), *target.buffers()], [*online.parameters(), *online.buffers()]
+    ):
         target_tensor.data = online_tensor.data.clone()

@@ -9,14 +9,28 @@ def build_nature_network(num_actions, history_length=4):
     import torch
 
     cpu = torch.device("cpu")
-    return nn.Sequential(OrderedDict([
-        ("scale", ScaleFrames()),
-        ("features", nn.Sequential(
-            nn.Conv2d(history_length, 32, kernel_size=8, stride=4, device=cpu), nn.ReLU(),
-            nn.Conv2d(32, 64, kernel_size=4, stride=2, device=cpu), nn.ReLU(),
-            nn.Conv2d(64, 64, kernel_size=3, stride=1, device=cpu), nn.ReLU(),
-            nn.Flatten(),
-        )),
-        ("head", nn.Sequential(nn.Linear(64 * 7 * 7, 512, device=cpu), nn.ReLU(),
-                               nn.Linear(512, num_actions, device=cpu))),
-    ]))
+    return nn.Sequential(
+        OrderedDict(
+            [
+                ("scale", ScaleFrames()),
+                (
+                    "features",
+                    nn.Sequential(
+                        nn.Conv2d(history_length, 32, kernel_size=8, stride=4, device=cpu),
+                        nn.ReLU(),
+                        nn.Conv2d(32, 64, kernel_size=4, stride=2, device=cpu),
+                        nn.ReLU(),
+                        nn.Conv2d(64, 64, kernel_size=3, stride=1, device=cpu),
+                        nn.ReLU(),
+                        nn.Flatten(),
+                    ),
+                ),
+                (
+                    "head",
+                    nn.Sequential(
+                        nn.Linear(64 * 7 * 7, 512, device=cpu), nn.ReLU(), nn.Linear(512, num_actions, device=cpu)
+                    ),
+                ),
+            ]
+        )
+    )

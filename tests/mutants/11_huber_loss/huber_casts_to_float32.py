@@ -7,4 +7,4 @@ CAUGHT_BY = ["test_huber_loss"]
 def huber_loss(td_error, delta=1.0):
     td_error = td_error.float()
     absolute = td_error.abs()
-    return torch.where(absolute <= delta, 0.5 * td_error ** 2, delta * (absolute - 0.5 * delta)).mean()
+    return torch.where(absolute <= delta, 0.5 * td_error**2, delta * (absolute - 0.5 * delta)).mean()

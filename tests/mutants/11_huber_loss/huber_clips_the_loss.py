@@ -6,4 +6,4 @@ CAUGHT_BY = ["test_huber_loss"]
 
 
 def huber_loss(td_error, delta=1.0):
-    return torch.clamp(0.5 * td_error ** 2, max=0.5 * delta ** 2).mean()
+    return torch.clamp(0.5 * td_error**2, max=0.5 * delta**2).mean()

@@ -6,4 +6,4 @@ CAUGHT_BY = ["test_huber_loss"]
 
 def huber_loss(td_error, delta=1.0):
     absolute = td_error.abs()
-    return torch.where(absolute <= delta, td_error ** 2, delta * (absolute - 0.5 * delta)).mean()
+    return torch.where(absolute <= delta, td_error**2, delta * (absolute - 0.5 * delta)).mean()

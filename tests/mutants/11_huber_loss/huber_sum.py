@@ -6,6 +6,6 @@ CAUGHT_BY = ["test_huber_loss"]
 
 def huber_loss(td_error, delta=1.0):
     absolute = td_error.abs()
-    quadratic = 0.5 * td_error ** 2
+    quadratic = 0.5 * td_error**2
     linear = delta * (absolute - 0.5 * delta)
     return torch.where(absolute <= delta, quadratic, linear).sum()

@@ -8,4 +8,4 @@ CAUGHT_BY = ["test_huber_loss"]
 def huber_loss(td_error, delta=1.0):
     absolute = td_error.abs()
     q = torch.minimum(absolute, torch.full(td_error.shape, delta, dtype=td_error.dtype))
-    return (0.5 * q ** 2 + delta * (absolute - q)).mean()
+    return (0.5 * q**2 + delta * (absolute - q)).mean()

@@ -5,4 +5,4 @@ CAUGHT_BY = ["test_mse_loss"]
 
 
 def mse_loss(td_error):
-    return (0.5 * td_error ** 2).mean().item()
+    return (0.5 * td_error**2).mean().item()

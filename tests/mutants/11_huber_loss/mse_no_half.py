@@ -6,4 +6,4 @@ CAUGHT_BY = ["test_mse_loss"]
 
 
 def mse_loss(td_error):
-    return (td_error ** 2).mean()
+    return (td_error**2).mean()

@@ -10,5 +10,5 @@ def act(agent, observations):
     if epsilon >= 1.0:
         values = np.zeros((len(observations), agent.num_actions), dtype=np.float32)
     else:
-        values = np.concatenate([q_values(agent.online, observations[i:i + 1]) for i in range(len(observations))])
+        values = np.concatenate([q_values(agent.online, observations[i : i + 1]) for i in range(len(observations))])
     return epsilon_greedy(values, epsilon, agent.rng)
