@@ -47,6 +47,7 @@ setup: $(STAMP)
 test: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/pytest tests/reference tests/graders tests/mutants tests/cheats --impl=solutions -q
 	OMP_NUM_THREADS=1 $(BIN)/pytest tests/graders -q
+	$(MAKE) --no-print-directory lint
 
 grade: $(STAMP)
 	$(BIN)/pytest tests/graders $(if $(CH),-k "ch$(CH)",)

@@ -45,26 +45,34 @@ _PHASES: dict[str, str] = {}  # nodeid -> "setup" when the learner's file failed
 def pytest_addoption(parser):
     group = parser.getgroup("dqn-tutorial grading")
     group.addoption(
-        "--impl", default=None, metavar="WHICH",
+        "--impl",
+        default=None,
+        metavar="WHICH",
         help="code to grade: chapters (your code, the default), solutions, mutant:NN_chapter/NAME, "
-             "mutants:NN_chapter (the solutions and all mutants of a chapter; used by tests/mutants), or "
-             "cheats:NN_chapter (the same with tests/cheats)")
+        "mutants:NN_chapter (the solutions and all mutants of a chapter; used by tests/mutants), or "
+        "cheats:NN_chapter (the same with tests/cheats)",
+    )
     group.addoption(
-        "--grading-report", default=None, metavar="PATH",
-        help="write one JSON line per grader test (test, impl, outcome, message) to PATH")
+        "--grading-report",
+        default=None,
+        metavar="PATH",
+        help="write one JSON line per grader test (test, impl, outcome, message) to PATH",
+    )
 
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "exercise(number, title, time_limit=120): the exercise a grader test judges, e.g. "
-                   "exercise('6.1', 'Linear epsilon schedule'); use grading.exercise (tests/grading.py)")
+        "markers",
+        "exercise(number, title, time_limit=120): the exercise a grader test judges, e.g. "
+        "exercise('6.1', 'Linear epsilon schedule'); use grading.exercise (tests/grading.py)",
+    )
     config.dqn_mutants_chapter = None
     config.dqn_variants_folder = MUTANTS_DIRECTORY
     impl = config.getoption("--impl")
     if impl is not None:
         for mode, folder in ((MUTANTS_MODE, MUTANTS_DIRECTORY), (CHEATS_MODE, CHEATS_DIRECTORY)):
             if impl.startswith(mode):
-                chapter = impl[len(mode):]
+                chapter = impl[len(mode) :]
                 if not (folder / chapter).is_dir():
                     raise pytest.UsageError(f"--impl={impl}: no folder tests/{folder.name}/{chapter}")
                 config.dqn_mutants_chapter, config.dqn_variants_folder = chapter, folder
@@ -120,8 +128,10 @@ class DeferredExercises:
         return grading.load_for_grading(self.chapter, self.implementation)
 
     def __getattr__(self, name):
-        raise AttributeError(f"the exercises of {self.chapter} are loaded in the grader's child process only "
-                             f"(tests/sandbox.py): `{name}` is not available in the pytest process")
+        raise AttributeError(
+            f"the exercises of {self.chapter} are loaded in the grader's child process only "
+            f"(tests/sandbox.py): `{name}` is not available in the pytest process"
+        )
 
     def __repr__(self) -> str:
         return f"<exercises of {self.chapter} ({self.implementation}), loaded in the child process>"
@@ -156,7 +166,7 @@ def pytest_collection_modifyitems(session, config, items):
         marker = item.get_closest_marker("exercise")
         where = f"{item.path.name}::{item.name}"
         if marker is None or len(marker.args) != 2:
-            problems.append(f"{where}: decorate it with @exercise(\"N.M\", \"Title\") from grading")
+            problems.append(f'{where}: decorate it with @exercise("N.M", "Title") from grading')
             continue
         number, title = marker.args
         match = grading.EXERCISE_NUMBER.match(str(number))
@@ -182,11 +192,19 @@ def pytest_pyfunc_call(pyfuncitem):
     testargs = {arg: item.funcargs[arg] for arg in item._fixtureinfo.argnames}
     exercises = testargs.get("ex")
     if isinstance(exercises, DeferredExercises) and sandbox.isolation_available(item.config):
+
         def body(module):
             item.obj(**{**testargs, "ex": module})
+
         body.test_name = item.name
-        outcome = sandbox.run_test(item.name, exercises.load, body, time_limit=seconds,
-                                   implementation=exercises.implementation, grader_module=item.module)
+        outcome = sandbox.run_test(
+            item.name,
+            exercises.load,
+            body,
+            time_limit=seconds,
+            implementation=exercises.implementation,
+            grader_module=item.module,
+        )
         if outcome.output:
             sys.stdout.write(outcome.output)  # captured by pytest: shown with a failure
         if outcome.phase != "call":
@@ -227,8 +245,10 @@ def _run_in_process(item, testargs: dict, seconds: float) -> None:
     if error is not None:
         raise error
     if timed_out:
-        grading.fail(f"{item.name} took longer than {seconds:g} s in total",
-                     hint="your code is very slow somewhere: a Python loop over array elements?")
+        grading.fail(
+            f"{item.name} took longer than {seconds:g} s in total",
+            hint="your code is very slow somewhere: a Python loop over array elements?",
+        )
 
 
 class GradingReport:
@@ -236,8 +256,8 @@ class GradingReport:
 
     def __init__(self, config):
         self.config = config
-        self.exercises = {}                 # nodeid -> (chapter, number, title, test name, implementation)
-        self.outcomes = {}                  # nodeid -> (outcome, phase, message)
+        self.exercises = {}  # nodeid -> (chapter, number, title, test name, implementation)
+        self.outcomes = {}  # nodeid -> (outcome, phase, message)
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):
@@ -247,8 +267,13 @@ class GradingReport:
                 continue
             implementation = getattr(item, "callspec", None) and item.callspec.params.get("ex")
             implementation = implementation or grading.graded_implementation()
-            self.exercises[item.nodeid] = (grading.chapter_of_grader(item.path), str(marker.args[0]),
-                                           str(marker.args[1]), item.originalname, implementation)
+            self.exercises[item.nodeid] = (
+                grading.chapter_of_grader(item.path),
+                str(marker.args[0]),
+                str(marker.args[1]),
+                item.originalname,
+                implementation,
+            )
 
     def pytest_runtest_logreport(self, report):
         if report.nodeid not in self.exercises:
@@ -273,9 +298,21 @@ class GradingReport:
         with open(path, "w") as out:
             for nodeid, (chapter, number, title, test, implementation) in self.exercises.items():
                 outcome, phase, message = self.outcomes.get(nodeid, ("not run", "", ""))
-                out.write(json.dumps({"chapter": chapter, "exercise": number, "title": title, "test": test,
-                                      "impl": implementation, "outcome": outcome, "phase": phase,
-                                      "message": message}) + "\n")
+                out.write(
+                    json.dumps(
+                        {
+                            "chapter": chapter,
+                            "exercise": number,
+                            "title": title,
+                            "test": test,
+                            "impl": implementation,
+                            "outcome": outcome,
+                            "phase": phase,
+                            "message": message,
+                        }
+                    )
+                    + "\n"
+                )
 
     def pytest_terminal_summary(self, terminalreporter):
         if not self.outcomes or self.config.dqn_mutants_chapter:
@@ -318,8 +355,8 @@ def _message(report) -> str:
     longrepr = report.longrepr
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
         text = str(longrepr[2])
-        text = text[len("Skipped: "):] if text.startswith("Skipped: ") else text
+        text = text[len("Skipped: ") :] if text.startswith("Skipped: ") else text
     else:
         text = getattr(longrepr, "reprcrash", None) and longrepr.reprcrash.message or str(longrepr)
-        text = text[len("Failed: "):] if text.startswith("Failed: ") else text
+        text = text[len("Failed: ") :] if text.startswith("Failed: ") else text
     return " ".join(str(text).split())

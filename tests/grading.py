@@ -52,16 +52,16 @@ from dqn_tutorial.errors import UserError
 from dqn_tutorial.implementations import ENV_VARIABLE, IMPLEMENTATIONS, load_exercises, repository_root
 
 TESTS = Path(__file__).resolve().parent
-REPOSITORY = TESTS.parent          # the graders grade the repository they live in
+REPOSITORY = TESTS.parent  # the graders grade the repository they live in
 MUTANTS_DIRECTORY = TESTS / "mutants"
 MUTANT_PREFIX = "mutant:"
-CHEATS_DIRECTORY = TESTS / "cheats"     # attempts to fool the harness, which it must catch (tests/cheats)
+CHEATS_DIRECTORY = TESTS / "cheats"  # attempts to fool the harness, which it must catch (tests/cheats)
 CHEAT_PREFIX = "cheat:"
 
 NOT_ATTEMPTED = "not attempted"
-DEFAULT_CALL_TIME_LIMIT = 10.0   # seconds for one call of a learner's function
+DEFAULT_CALL_TIME_LIMIT = 10.0  # seconds for one call of a learner's function
 DEFAULT_TEST_TIME_LIMIT = 120.0  # seconds for a whole grader test (a backstop; set by the exercise marker)
-LOAD_TIME_LIMIT = 30.0           # seconds to import a chapter's exercises.py
+LOAD_TIME_LIMIT = 30.0  # seconds to import a chapter's exercises.py
 GRADER_FILE = re.compile(r"^test_(\d\d)_(\w+)$")
 EXERCISE_NUMBER = re.compile(r"^(\d+)\.(\d+)$")
 
@@ -69,6 +69,7 @@ EXERCISE_NUMBER = re.compile(r"^(\d+)\.(\d+)$")
 # ----------------------------------------------------------------------------------------------
 # Marking a test as the grader of one exercise
 # ----------------------------------------------------------------------------------------------
+
 
 def exercise(number: str, title: str, *, time_limit: float = DEFAULT_TEST_TIME_LIMIT) -> pytest.MarkDecorator:
     """`@exercise("6.1", "Linear epsilon schedule")` on `test_linear_epsilon`: the id and readable name.
@@ -91,13 +92,21 @@ def chapter_of_grader(path: Path | str) -> str:
 # Outcomes
 # ----------------------------------------------------------------------------------------------
 
+
 def not_attempted(reason: str) -> None:
     """Report the exercise as not attempted (a skip whose reason starts with 'not attempted')."""
     pytest.skip(f"{NOT_ATTEMPTED}: {reason}")
 
 
-def fail(problem: str, *, inputs: str | None = None, expected: str | None = None, got: str | None = None,
-         details: str | None = None, hint: str | None = None) -> None:
+def fail(
+    problem: str,
+    *,
+    inputs: str | None = None,
+    expected: str | None = None,
+    got: str | None = None,
+    details: str | None = None,
+    hint: str | None = None,
+) -> None:
     """Fail the test with a readable message and no traceback (so no source code is printed).
 
     problem: one line, e.g. "linear_epsilon: 3 of 9 values differ from the reference".
@@ -127,6 +136,7 @@ def _indent(text: str, width: int, first: bool = False) -> str:
 # ----------------------------------------------------------------------------------------------
 # Time limits (SIGALRM); nested limits are supported: the earliest deadline fires
 # ----------------------------------------------------------------------------------------------
+
 
 class GradingTimeout(BaseException):
     """Raised inside the learner's code when a time limit passes (a BaseException, so a bare
@@ -204,9 +214,12 @@ _guard = None  # the sandbox's watch over one test (tests/sandbox.py): set only 
 def parse_mutant(value: str) -> tuple[str, str]:
     """'mutant:06_exploration/no_clamp' -> ('06_exploration', 'no_clamp'), checking that the file exists
     (the same for 'cheat:NN_chapter/NAME', a file of tests/cheats)."""
-    prefix, folder, kind = ((CHEAT_PREFIX, CHEATS_DIRECTORY, "cheat") if value.startswith(CHEAT_PREFIX)
-                            else (MUTANT_PREFIX, MUTANTS_DIRECTORY, "mutant"))
-    chapter, _, name = value[len(prefix):].partition("/")
+    prefix, folder, kind = (
+        (CHEAT_PREFIX, CHEATS_DIRECTORY, "cheat")
+        if value.startswith(CHEAT_PREFIX)
+        else (MUTANT_PREFIX, MUTANTS_DIRECTORY, "mutant")
+    )
+    chapter, _, name = value[len(prefix) :].partition("/")
     if not chapter or not name or "/" in name:
         raise UserError(f"{value!r}: write it as {prefix}NN_chapter/NAME")
     if not (folder / chapter / f"{name}.py").is_file():
@@ -270,6 +283,7 @@ def load_implementation(chapter: str, implementation: str | None = None) -> Modu
 # Loading a chapter and calling the learner's functions
 # ----------------------------------------------------------------------------------------------
 
+
 def exercise_file(chapter: str, implementation: str | None = None) -> str:
     """'chapters/06_exploration/exercises.py' (relative, for messages; a mutant is named too)."""
     implementation = implementation or graded_implementation()
@@ -298,19 +312,26 @@ def load_for_grading(chapter: str, implementation: str | None = None) -> ModuleT
     except GradingTimeout as timeout:
         if timeout.limit is not limit:
             raise
-        problem = dict(problem=f"importing {where} took more than {LOAD_TIME_LIMIT:g} s",
-                       hint="code at the top level of the file (outside any function) runs on import: "
-                            "is there a loop or a long computation there?")
+        problem = dict(
+            problem=f"importing {where} took more than {LOAD_TIME_LIMIT:g} s",
+            hint="code at the top level of the file (outside any function) runs on import: "
+            "is there a loop or a long computation there?",
+        )
     except UserError as error:
         problem = dict(problem=str(error))
     except SyntaxError as error:
-        problem = dict(problem=f"{where} does not compile: {error.msg} (line {error.lineno})",
-                       hint=f"run `python {script}` to see the error")
+        problem = dict(
+            problem=f"{where} does not compile: {error.msg} (line {error.lineno})",
+            hint=f"run `python {script}` to see the error",
+        )
     except MemoryError:
         problem = dict(problem=_memory_problem(f"importing {where}"))
     except (Exception, SystemExit, KeyboardInterrupt) as error:  # noqa: BLE001 - reported, not raised
-        problem = dict(problem=f"importing {where} raised {type(error).__name__}: {_short(str(error))}",
-                       details=_where_raised(error), hint=f"run `python {script}` to see the full error")
+        problem = dict(
+            problem=f"importing {where} raised {type(error).__name__}: {_short(str(error))}",
+            details=_where_raised(error),
+            hint=f"run `python {script}` to see the full error",
+        )
     fail(**problem)
     raise AssertionError("unreachable")
 
@@ -324,12 +345,19 @@ def _memory_problem(what: str) -> str:
 def _is_memory_error(error: BaseException) -> bool:
     """MemoryError, or torch's allocator failing ("can't allocate memory")."""
     text = str(error)
-    return isinstance(error, MemoryError) or (isinstance(error, RuntimeError) and (
-        "can't allocate memory" in text or "not enough memory" in text))
+    return isinstance(error, MemoryError) or (
+        isinstance(error, RuntimeError) and ("can't allocate memory" in text or "not enough memory" in text)
+    )
 
 
-def call(module: ModuleType, name: str, *args: Any, time_limit: float = DEFAULT_CALL_TIME_LIMIT,
-         inputs: str | None = None, **kwargs: Any) -> Any:
+def call(
+    module: ModuleType,
+    name: str,
+    *args: Any,
+    time_limit: float = DEFAULT_CALL_TIME_LIMIT,
+    inputs: str | None = None,
+    **kwargs: Any,
+) -> Any:
     """Call `module.name(*args, **kwargs)` as the learner's code, and return what it returns.
 
     - NotImplementedError (the stub) -> the test is reported as not attempted;
@@ -340,8 +368,10 @@ def call(module: ModuleType, name: str, *args: Any, time_limit: float = DEFAULT_
     """
     function = getattr(module, name, None)
     if function is None or not callable(function):
-        fail(f"{Path(getattr(module, '__file__', 'exercises.py')).name} has no function `{name}`",
-             hint="keep the name and the parameters of the stub; write your code between its markers")
+        fail(
+            f"{Path(getattr(module, '__file__', 'exercises.py')).name} has no function `{name}`",
+            hint="keep the name and the parameters of the stub; write your code between its markers",
+        )
     description = inputs if inputs is not None else describe_call(function, args, kwargs)
     outcome = None  # reported after the `except` blocks, so no chained traceback is printed
     guard = _guard
@@ -359,16 +389,23 @@ def call(module: ModuleType, name: str, *args: Any, time_limit: float = DEFAULT_
             raise
         outcome = ("timeout", None, None)
     except OutcomeException as error:  # pytest.skip/fail/exit raised by the learner's code itself
-        outcome = ("outcome", f"{name} raised pytest's {type(error).__name__}: graders do not accept code that "
-                              "decides the test's outcome itself", None)
+        outcome = (
+            "outcome",
+            f"{name} raised pytest's {type(error).__name__}: graders do not accept code that "
+            "decides the test's outcome itself",
+            None,
+        )
     except (Exception, SystemExit, KeyboardInterrupt, MemoryError) as error:  # noqa: BLE001 - become failures
         if isinstance(error, KeyboardInterrupt) and not (guard is not None and guard.in_child):
             raise  # Ctrl-C in a run without the sandbox: stop the run
         if _is_memory_error(error):
             outcome = ("memory", _memory_problem(name), None)
         else:
-            outcome = ("error", f"{type(error).__name__}: {_short(str(error))}",
-                       _where_raised(error, getattr(module, "__file__", None)))
+            outcome = (
+                "error",
+                f"{type(error).__name__}: {_short(str(error))}",
+                _where_raised(error, getattr(module, "__file__", None)),
+            )
     finally:
         if guard is not None:
             guard.leave(armed)
@@ -376,16 +413,23 @@ def call(module: ModuleType, name: str, *args: Any, time_limit: float = DEFAULT_
     if kind == "stub":
         not_attempted(message)
     if kind == "timeout":
-        fail(f"{name} did not return within {time_limit:g} s", inputs=description,
-             hint="look for a loop that never ends (a `while` whose condition never changes), "
-                  "or a Python loop over something that should be one array operation")
+        fail(
+            f"{name} did not return within {time_limit:g} s",
+            inputs=description,
+            hint="look for a loop that never ends (a `while` whose condition never changes), "
+            "or a Python loop over something that should be one array operation",
+        )
     if kind == "outcome":
         if guard is not None:
             guard.cheat(message)
         fail(message, inputs=description)
     if kind == "memory":
-        fail(message, inputs=description, hint="look for an array or a list that grows without bound, or a size "
-                                               "computed wrong (an array of shape (n, n) where (n,) was meant)")
+        fail(
+            message,
+            inputs=description,
+            hint="look for an array or a list that grows without bound, or a size "
+            "computed wrong (an array of shape (n, n) where (n,) was meant)",
+        )
     fail(f"{name} raised {message}", inputs=description, details=where)
     raise AssertionError("unreachable")
 
@@ -433,6 +477,7 @@ def _is_graded_file(filename: str, module_file: str | None) -> bool:
 # ----------------------------------------------------------------------------------------------
 # Describing values and inputs briefly
 # ----------------------------------------------------------------------------------------------
+
 
 def describe(value: Any, with_values: bool = True) -> str:
     """A short description: 'int 3', 'float 0.1', 'ndarray int64 shape (32,) [0 1 3 ...]', 'tensor ...'."""
@@ -501,9 +546,20 @@ def _brief(value: Any) -> str:
 # Comparing with the reference
 # ----------------------------------------------------------------------------------------------
 
-def assert_matches(actual: Any, expected: Any, *, what: str, inputs: str, hint: str | None = None,
-                   atol: float = 1e-6, rtol: float = 1e-5, check_dtype: bool | str = True,
-                   exact_type: bool = False, check_grad: bool = True) -> None:
+
+def assert_matches(
+    actual: Any,
+    expected: Any,
+    *,
+    what: str,
+    inputs: str,
+    hint: str | None = None,
+    atol: float = 1e-6,
+    rtol: float = 1e-5,
+    check_dtype: bool | str = True,
+    exact_type: bool = False,
+    check_grad: bool = True,
+) -> None:
     """Fail unless `actual` matches `expected` (the reference's answer): type, shape, dtype, values.
 
     Handles numpy arrays, torch tensors, Python and numpy scalars, None, and tuples/lists of these
@@ -550,11 +606,19 @@ class _Comparison:
     def compare_sequence(self, actual: Any, expected: Any, label: str) -> None:
         kind = type(expected).__name__
         if not isinstance(actual, (tuple, list)) or (self.exact_type and type(actual) is not type(expected)):
-            self.fail(label, f"wrong type (a {kind} of {len(expected)} was expected)", describe(expected, False),
-                      describe(actual, False))
+            self.fail(
+                label,
+                f"wrong type (a {kind} of {len(expected)} was expected)",
+                describe(expected, False),
+                describe(actual, False),
+            )
         if len(actual) != len(expected):
-            self.fail(label, f"wrong length: {len(actual)} items instead of {len(expected)}",
-                      describe(expected, False), describe(actual, False))
+            self.fail(
+                label,
+                f"wrong length: {len(actual)} items instead of {len(expected)}",
+                describe(expected, False),
+                describe(actual, False),
+            )
         for index, (item, reference) in enumerate(zip(actual, expected)):
             self.compare(item, reference, f"{label}[{index}]")
 
@@ -570,7 +634,9 @@ class _Comparison:
         else:
             ok = isinstance(actual, (int, float, np.integer, np.floating)) and not isinstance(actual, (bool, np.bool_))
         if not ok:
-            needed = type(expected).__name__ if (self.exact_type or boolean) else ("an integer" if integer else "a number")
+            needed = (
+                type(expected).__name__ if (self.exact_type or boolean) else ("an integer" if integer else "a number")
+            )
             advice = ""
             if isinstance(actual, torch.Tensor):
                 advice = " (a tensor: convert it with `.item()`)"
@@ -587,20 +653,34 @@ class _Comparison:
     def compare_tensor(self, actual: Any, expected: torch.Tensor, label: str) -> None:
         if not isinstance(actual, torch.Tensor):
             advice = " (use torch.as_tensor(...) or torch.from_numpy(...))" if isinstance(actual, np.ndarray) else ""
-            self.fail(label, f"wrong type: a torch tensor was expected{advice}", describe(expected, False),
-                      describe(actual, False))
+            self.fail(
+                label,
+                f"wrong type: a torch tensor was expected{advice}",
+                describe(expected, False),
+                describe(actual, False),
+            )
         self.check_shape(actual, expected, label)
         if self.check_dtype is True and actual.dtype != expected.dtype:
-            self.fail(label, f"wrong dtype: {actual.dtype} instead of {expected.dtype}", describe(expected, False),
-                      describe(actual, False))
+            self.fail(
+                label,
+                f"wrong dtype: {actual.dtype} instead of {expected.dtype}",
+                describe(expected, False),
+                describe(actual, False),
+            )
         if self.check_dtype == "kind" and _tensor_kind(actual) != _tensor_kind(expected):
-            self.fail(label, f"wrong kind of dtype: {actual.dtype} ({_tensor_kind(actual)}) instead of "
-                             f"{_tensor_kind(expected)}", describe(expected, False), describe(actual, False))
+            self.fail(
+                label,
+                f"wrong kind of dtype: {actual.dtype} ({_tensor_kind(actual)}) instead of {_tensor_kind(expected)}",
+                describe(expected, False),
+                describe(actual, False),
+            )
         if self.check_grad and actual.requires_grad != expected.requires_grad:
-            problem = ("still carries a gradient (requires_grad=True): detach it, or compute it inside "
-                       "torch.no_grad()" if actual.requires_grad else
-                       "is cut off from the computation graph (requires_grad=False): do not detach it, "
-                       "and do not compute it inside torch.no_grad()")
+            problem = (
+                "still carries a gradient (requires_grad=True): detach it, or compute it inside torch.no_grad()"
+                if actual.requires_grad
+                else "is cut off from the computation graph (requires_grad=False): do not detach it, "
+                "and do not compute it inside torch.no_grad()"
+            )
             self.fail(label, problem, describe(expected, False), describe(actual, False))
         self.compare_values(actual.detach().cpu().numpy(), expected.detach().cpu().numpy(), label, actual, expected)
 
@@ -611,24 +691,41 @@ class _Comparison:
                 advice = " (a tensor: convert it with `.cpu().numpy()`)"
             elif isinstance(actual, (list, tuple)):
                 advice = " (a list: convert it with np.asarray(...))"
-            self.fail(label, f"wrong type: a numpy array was expected{advice}", describe(expected, False),
-                      describe(actual, False))
+            self.fail(
+                label,
+                f"wrong type: a numpy array was expected{advice}",
+                describe(expected, False),
+                describe(actual, False),
+            )
         self.check_shape(actual, expected, label)
         if self.check_dtype is True and actual.dtype != expected.dtype:
-            self.fail(label, f"wrong dtype: {actual.dtype} instead of {expected.dtype}", describe(expected, False),
-                      describe(actual, False))
+            self.fail(
+                label,
+                f"wrong dtype: {actual.dtype} instead of {expected.dtype}",
+                describe(expected, False),
+                describe(actual, False),
+            )
         if self.check_dtype == "kind" and _array_kind(actual) != _array_kind(expected):
-            self.fail(label, f"wrong kind of dtype: {actual.dtype} ({_array_kind(actual)}) instead of "
-                             f"{_array_kind(expected)}", describe(expected, False), describe(actual, False))
+            self.fail(
+                label,
+                f"wrong kind of dtype: {actual.dtype} ({_array_kind(actual)}) instead of {_array_kind(expected)}",
+                describe(expected, False),
+                describe(actual, False),
+            )
         self.compare_values(actual, expected, label, actual, expected)
 
     def check_shape(self, actual: Any, expected: Any, label: str) -> None:
         if tuple(actual.shape) != tuple(expected.shape):
-            self.fail(label, f"wrong shape: {tuple(actual.shape)} instead of {tuple(expected.shape)}",
-                      describe(expected, False), describe(actual, False))
+            self.fail(
+                label,
+                f"wrong shape: {tuple(actual.shape)} instead of {tuple(expected.shape)}",
+                describe(expected, False),
+                describe(actual, False),
+            )
 
-    def compare_values(self, actual: np.ndarray, expected: np.ndarray, label: str, shown_actual: Any,
-                       shown_expected: Any) -> None:
+    def compare_values(
+        self, actual: np.ndarray, expected: np.ndarray, label: str, shown_actual: Any, shown_expected: Any
+    ) -> None:
         if expected.dtype.kind in "fc" or actual.dtype.kind in "fc":
             a, e = actual.astype(np.float64), expected.astype(np.float64)
             ok = np.isclose(a, e, atol=self.atol, rtol=self.rtol, equal_nan=True)
@@ -657,7 +754,8 @@ def _close(actual: float, expected: float, atol: float, rtol: float) -> bool:
 
 
 def _array_kind(array: np.ndarray) -> str:
-    return {"b": "boolean", "i": "integer", "u": "integer", "f": "floating", "c": "complex"}.get(array.dtype.kind, "other")
+    kinds = {"b": "boolean", "i": "integer", "u": "integer", "f": "floating", "c": "complex"}
+    return kinds.get(array.dtype.kind, "other")
 
 
 def _tensor_kind(tensor: torch.Tensor) -> str:
@@ -670,8 +768,9 @@ def _tensor_kind(tensor: torch.Tensor) -> str:
     return "integer"
 
 
-def assert_type(actual: Any, expected_type: type | tuple[type, ...], *, what: str, inputs: str,
-                hint: str | None = None) -> None:
+def assert_type(
+    actual: Any, expected_type: type | tuple[type, ...], *, what: str, inputs: str, hint: str | None = None
+) -> None:
     """Fail unless isinstance(actual, expected_type) (bool is not accepted as an int)."""
     types = expected_type if isinstance(expected_type, tuple) else (expected_type,)
     if isinstance(actual, types) and not (isinstance(actual, bool) and bool not in types):
@@ -680,13 +779,25 @@ def assert_type(actual: Any, expected_type: type | tuple[type, ...], *, what: st
     fail(f"{what}: wrong type: {names} was expected", inputs=inputs, expected=names, got=describe(actual), hint=hint)
 
 
-def assert_between(value: float, low: float, high: float, *, what: str, inputs: str, hint: str | None = None,
-                   expected: str | None = None) -> None:
+def assert_between(
+    value: float,
+    low: float,
+    high: float,
+    *,
+    what: str,
+    inputs: str,
+    hint: str | None = None,
+    expected: str | None = None,
+) -> None:
     """Fail unless low <= value <= high (for statistics: a frequency within a few standard errors)."""
     if not (low <= value <= high):
-        fail(f"{what}: {format_number(value)} is outside [{format_number(low)}, {format_number(high)}]",
-             inputs=inputs, expected=expected or f"between {format_number(low)} and {format_number(high)}",
-             got=format_number(value), hint=hint)
+        fail(
+            f"{what}: {format_number(value)} is outside [{format_number(low)}, {format_number(high)}]",
+            inputs=inputs,
+            expected=expected or f"between {format_number(low)} and {format_number(high)}",
+            got=format_number(value),
+            hint=hint,
+        )
 
 
 def frequency_bounds(probability: float, draws: int, sigmas: float = 5.0) -> tuple[float, float]:
@@ -703,13 +814,15 @@ def frequency_bounds(probability: float, draws: int, sigmas: float = 5.0) -> tup
 # The learner's code never sees the solutions
 # ----------------------------------------------------------------------------------------------
 
+
 class _BlockSolutions(importlib.abc.MetaPathFinder):
     """Makes `import solutions...` fail while grading, whatever sys.path holds (python -m pytest adds the cwd)."""
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname == "solutions" or fullname.startswith("solutions."):
             raise ModuleNotFoundError(
-                f"No module named {fullname!r} (the solutions cannot be imported while grading)", name=fullname)
+                f"No module named {fullname!r} (the solutions cannot be imported while grading)", name=fullname
+            )
         return None
 
 
@@ -725,15 +838,16 @@ def block_solutions_import() -> None:
 # Mutants: deliberately wrong answers the graders must reject (tests/mutants/NN_chapter/NAME.py)
 # ----------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class MutantInfo:
     chapter: str
     name: str
     path: Path
     docstring: str
-    caught_by: tuple[str, ...]   # the grader tests that must fail
-    defines: tuple[str, ...]     # the functions and classes it replaces in the solution module
-    message: str | None = None   # MESSAGE = "...": a fragment of the failure message (required for cheats)
+    caught_by: tuple[str, ...]  # the grader tests that must fail
+    defines: tuple[str, ...]  # the functions and classes it replaces in the solution module
+    message: str | None = None  # MESSAGE = "...": a fragment of the failure message (required for cheats)
 
     @property
     def is_cheat(self) -> bool:
@@ -767,20 +881,27 @@ def read_mutant(path: Path) -> MutantInfo:
             if not isinstance(message, str) or not message:
                 raise UserError(f"{path}: MESSAGE must be a literal, non-empty string")
     if caught_by is None:
-        raise UserError(f"{path}: no CAUGHT_BY = [\"test_...\"] (the grader tests that must fail)")
-    if (not isinstance(caught_by, (list, tuple)) or not caught_by
-            or not all(isinstance(name, str) and name.startswith("test_") for name in caught_by)):
+        raise UserError(f'{path}: no CAUGHT_BY = ["test_..."] (the grader tests that must fail)')
+    if (
+        not isinstance(caught_by, (list, tuple))
+        or not caught_by
+        or not all(isinstance(name, str) and name.startswith("test_") for name in caught_by)
+    ):
         raise UserError(f"{path}: CAUGHT_BY must be a non-empty list of test function names, got {caught_by!r}")
-    defines = tuple(node.name for node in tree.body
-                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
+    defines = tuple(
+        node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    )
     return MutantInfo(path.parent.name, path.stem, path, docstring, tuple(caught_by), defines, message)
 
 
 def chapter_mutants(chapter: str, folder: Path = MUTANTS_DIRECTORY) -> list[MutantInfo]:
     """Every mutant of a chapter, sorted by name (files starting with '_' or 'test_' are ignored);
     `folder=CHEATS_DIRECTORY`: every cheat of the chapter."""
-    return [read_mutant(path) for path in sorted((folder / chapter).glob("*.py"))
-            if not path.name.startswith(("_", "test_"))]
+    return [
+        read_mutant(path)
+        for path in sorted((folder / chapter).glob("*.py"))
+        if not path.name.startswith(("_", "test_"))
+    ]
 
 
 def apply_mutant(module: ModuleType, mutant_path: Path) -> list[str]:

@@ -7,11 +7,12 @@ output, or change the verdict (replace `pytest.fail`, read the expected values, 
 How (tests/conftest.py calls `run_test` for every grader test):
 
 - The parent (pytest) sets up the test's fixtures as usual (module fixtures are computed once), then
-  forks. The child loads the learner's exercises file, runs the test body, and writes what happened to
-  a pipe: each call of the learner's code as it starts and ends (`grading.call`), each failure the
-  grader declares (`grading.fail`), each cheat detected, then the outcome. The child's output goes to
-  a second pipe. The parent reads both, enforces the limits, and decides: it reports the child's
-  outcome to pytest as the test's own, so the table and --grading-report work as before.
+  forks. The child loads the learner's exercises file and runs the test body. It shows the parent what
+  it runs (which call of the learner's code, until when: `grading.call` writes it in memory shared
+  with the parent) and writes to a pipe each failure the grader declares (`grading.fail`), each cheat
+  detected, then the outcome. The child's output goes to a second pipe. The parent reads both,
+  enforces the limits, and decides: it reports the child's outcome to pytest as the test's own, so the
+  table and --grading-report work as before.
 - Limits (the child is killed, and the test fails with a message saying why): a call running
   `CALL_GRACE` s past its time limit (code that ignores SIGALRM or catches the grader's timeout), the
   test running past its time limit, more than `MEMORY_LIMIT_GB` GB of memory on top of the grader's
@@ -28,9 +29,15 @@ How (tests/conftest.py calls `run_test` for every grader test):
   reports the use), so calling the reference, under any alias, is caught; and the identity of every
   attribute of `dqn_tutorial.*`, `grading`, the grader module, pytest's outcomes and the numpy,
   torch, builtins functions the graders compare with is recorded before the learner's code is loaded
-  and compared after each call and at the end (replacing `pytest.fail` or a reference function).
+  and compared after calls (every 50 ms at most) and at the end (replacing `pytest.fail` or a
+  reference function).
 - The verdict is the parent's: a test passes only if the child reported "passed" (with the run's
   secret token), no cheat and no declared failure.
+
+Cost: about 40 ms per test (fork, exit, the pages the child copies). Library modules a child imports
+are then imported by the parent, so that the next children inherit them (some torch operations on
+the meta device import ~800 modules, sympy and torch._dynamo: ~1 s, paid twice per run, not per test).
+DQN_TUTORIAL_SANDBOX_LOG=FILE logs the harness's own costs per test.
 
 On Linux this is the default. `DQN_TUTORIAL_GRADING_ISOLATION=0` (or `--pdb`), and other platforms
 unless the variable is 1 (macOS: the system libraries torch uses are not safe in a forked child;
@@ -72,15 +79,20 @@ from typing import Any, Callable
 import grading
 from grading import REPOSITORY
 
+try:
+    import resource  # Unix: RLIMIT_CPU, RLIMIT_AS
+except ImportError:  # Windows: no limits (and no fork)
+    resource = None
+
 ISOLATION_VARIABLE = "DQN_TUTORIAL_GRADING_ISOLATION"  # "0": run grader tests in the pytest process
-MEMORY_LIMIT_GB = 4.0        # memory the learner's code may add on top of what the grader holds
-OUTPUT_LIMIT = 1_000_000     # bytes the code may print during one test
-OUTPUT_SHOWN = 20_000        # bytes of that output shown with the result
-CALL_GRACE = 2.0             # seconds a call may run past its time limit before the child is killed
-TEST_GRACE = 5.0             # the same for the whole test
-CPU_MARGIN = 10.0            # RLIMIT_CPU: the test's time limit plus this
-POLL = 0.05                  # seconds between two checks of the child's memory
-SNAPSHOT_EVERY = 0.05        # seconds between two identity checks after calls (and one at the end)
+MEMORY_LIMIT_GB = 4.0  # memory the learner's code may add on top of what the grader holds
+OUTPUT_LIMIT = 1_000_000  # bytes the code may print during one test
+OUTPUT_SHOWN = 20_000  # bytes of that output shown with the result
+CALL_GRACE = 2.0  # seconds a call may run past its time limit before the child is killed
+TEST_GRACE = 5.0  # the same for the whole test
+CPU_MARGIN = 10.0  # RLIMIT_CPU: the test's time limit plus this
+POLL = 0.05  # seconds between two checks of the child's memory
+SNAPSHOT_EVERY = 0.05  # seconds between two identity checks after calls (and one at the end)
 REFERENCE_EVENT = "dqn_tutorial.grading.reference_called"
 # What the child is running, in memory shared with the parent (a pipe message per call would cost too
 # much: a grader may call a function 30,000 times): deadline (time.monotonic), limit, calls, name.
@@ -88,12 +100,13 @@ _BOARD = struct.Struct("ddq400s")
 NOT_ACCEPTED = "graders do not accept code that changes the grader or the reference"
 NO_PEEKING = "graders do not accept code that looks into the grader"
 
-_CHILD_FAILED = 70           # exit status of a child whose harness code itself broke
+_CHILD_FAILED = 70  # exit status of a child whose harness code itself broke
 
 
 # ----------------------------------------------------------------------------------------------
 # Which mode
 # ----------------------------------------------------------------------------------------------
+
 
 def isolation_available(config=None) -> bool:
     """Fork per test: on Linux by default (DQN_TUTORIAL_GRADING_ISOLATION=0 turns it off, as pytest's --pdb
@@ -106,6 +119,7 @@ def isolation_available(config=None) -> bool:
         return False
     try:
         import torch
+
         if torch.cuda.is_initialized():  # a forked child cannot use CUDA set up by its parent
             return False
     except ImportError:
@@ -115,15 +129,16 @@ def isolation_available(config=None) -> bool:
 
 @dataclass
 class Outcome:
-    kind: str                  # passed, failed, skipped
+    kind: str  # passed, failed, skipped
     message: str = ""
-    phase: str = "call"        # "setup" when the learner's file could not be loaded
-    output: str = ""           # what the code printed (the start of it)
+    phase: str = "call"  # "setup" when the learner's file could not be loaded
+    output: str = ""  # what the code printed (the start of it)
 
 
 # ----------------------------------------------------------------------------------------------
 # The learner's code: which frames are its own, which files it must not read
 # ----------------------------------------------------------------------------------------------
+
 
 def learner_files(implementation: str) -> tuple[str, ...]:
     """Path prefixes of the graded code: chapters/ (the learner's), or the one mutant or cheat file
@@ -171,13 +186,21 @@ def _helper_files() -> frozenset[str]:
 # The guard: what the harness (grading.call, grading.fail) tells the sandbox, and the checks
 # ----------------------------------------------------------------------------------------------
 
+
 class Guard:
     """The child's side of a grader test. `send(kind, **fields)` reports to the parent at once."""
 
-    def __init__(self, send: Callable[..., None], implementation: str, grader_module: ModuleType | None,
-                 memory_limit_gb: float | None, in_child: bool = True, snapshot: Snapshot | None = None):
+    def __init__(
+        self,
+        send: Callable[..., None],
+        implementation: str,
+        grader_module: ModuleType | None,
+        memory_limit_gb: float | None,
+        in_child: bool = True,
+        snapshot: Snapshot | None = None,
+    ):
         self.send = send
-        self.in_child = in_child   # a forked child: a KeyboardInterrupt there is the learner's, not Ctrl-C
+        self.in_child = in_child  # a forked child: a KeyboardInterrupt there is the learner's, not Ctrl-C
         self.implementation = implementation
         self.learner_prefixes = learner_files(implementation)
         self.activity = "your code"
@@ -185,11 +208,11 @@ class Guard:
         self.memory_limit_gb = memory_limit_gb
         self.reported: set[str] = set()
         self.snapshot = snapshot or Snapshot(grader_module, self.learner_prefixes)
-        self.board: mmap.mmap | None = None   # shared with the parent (fork mode)
+        self.board: mmap.mmap | None = None  # shared with the parent (fork mode)
         self.calls = 0
-        self.next_check = 0.0
+        self.next_check = time.monotonic() + SNAPSHOT_EVERY  # short tests: the check at the end suffices
         self._reference_cache: dict[str, list] = {}
-        self._wires: dict[int, Any] = {}   # id(function) -> its tripwire code
+        self._wires: dict[int, Any] = {}  # id(function) -> its tripwire code
 
     # what the parent hears -----------------------------------------------------------------------
     def cheat(self, message: str) -> None:
@@ -296,8 +319,9 @@ def _arm_tripwires(references: list[tuple[str, Any]], name: str, cache: dict) ->
     for label, reference in references:
         targets = []
         if isinstance(reference, type):
-            targets = [(f"{label}.{key}", value) for key, value in vars(reference).items()
-                       if hasattr(value, "__code__")]
+            targets = [
+                (f"{label}.{key}", value) for key, value in vars(reference).items() if hasattr(value, "__code__")
+            ]
         else:
             inner = reference
             while hasattr(inner, "__wrapped__"):
@@ -328,9 +352,24 @@ def _disarm_tripwires(armed: list) -> None:
 # Identities of the grader's, the reference's and the libraries' functions
 # ----------------------------------------------------------------------------------------------
 
-_API_MODULES = ("pytest", "_pytest.outcomes", "builtins", "numpy", "numpy.random", "numpy.testing", "math",
-                "hashlib", "copy", "inspect", "signal", "os", "json", "torch.nn.functional", "torch.testing")
-_BIG_API_MODULES = ("torch",)           # checked at the end of the test only (many names)
+_API_MODULES = (
+    "pytest",
+    "_pytest.outcomes",
+    "builtins",
+    "numpy",
+    "numpy.random",
+    "numpy.testing",
+    "math",
+    "hashlib",
+    "copy",
+    "inspect",
+    "signal",
+    "os",
+    "json",
+    "torch.nn.functional",
+    "torch.testing",
+)
+_BIG_API_MODULES = ("torch",)  # checked at the end of the test only (many names)
 _API_CLASSES = ("torch.Tensor", "torch.nn.Module", "torch.nn.Parameter")
 _MISSING = object()
 
@@ -348,17 +387,23 @@ class Snapshot:
 
     def __init__(self, grader_module: ModuleType | None, learner_prefixes: tuple[str, ...] = ()):
         self.learner_prefixes = learner_prefixes
-        quick: list[tuple[Any, str, Any, str, bool]] = []   # (holder, key, value, label, is_dict)
+        quick: list[tuple[Any, str, Any, str, bool]] = []  # (holder, key, value, label, is_dict)
         slow: list[tuple[Any, str, Any, str, bool]] = []
         self.quick, self.slow = quick, slow
-        full = [(name, module) for name, module in sorted(sys.modules.items())
-                if isinstance(module, ModuleType) and (name == "dqn_tutorial" or name.startswith("dqn_tutorial."))]
+        full = [
+            (name, module)
+            for name, module in sorted(sys.modules.items())
+            if isinstance(module, ModuleType) and (name == "dqn_tutorial" or name.startswith("dqn_tutorial."))
+        ]
         tests = str(grading.TESTS) + os.sep
         for name, module in sorted(sys.modules.items()):  # the graders' helpers: network_grading, checks...
             filename = getattr(module, "__file__", None) if isinstance(module, ModuleType) else None
-            if (isinstance(filename, str) and filename.startswith(tests)
-                    and module not in (grading, sys.modules.get(__name__), grader_module)
-                    and not name.endswith("conftest")):
+            if (
+                isinstance(filename, str)
+                and filename.startswith(tests)
+                and module not in (grading, sys.modules.get(__name__), grader_module)
+                and not name.endswith("conftest")
+            ):
                 full.append((name, module))
         if grader_module is not None:
             full.append((f"the grader {Path(getattr(grader_module, '__file__', '?')).name}", grader_module))
@@ -397,8 +442,9 @@ class Snapshot:
         for holder, keys, values, labels in namespaces.values():
             groups.append((partial(_read_namespace, holder.get, tuple(keys)), tuple(values), tuple(labels)))
         for key, (holders, values, labels) in attributes.items():
-            groups.append((partial(_read_namespace, operator.attrgetter(key), tuple(holders)), tuple(values),
-                           tuple(labels)))
+            groups.append(
+                (partial(_read_namespace, operator.attrgetter(key), tuple(holders)), tuple(values), tuple(labels))
+            )
         return groups
 
     def _record_module(self, module: ModuleType, label: str, everything: bool, into: list) -> None:
@@ -474,11 +520,29 @@ class Snapshot:
 # ----------------------------------------------------------------------------------------------
 
 _FRAME_ATTRIBUTES = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back"})
-_WATCHED = frozenset({
-    "open", "import", "sys._getframe", "sys._current_frames", "sys.settrace", "sys.setprofile",
-    "gc.get_objects", "gc.get_referrers", "gc.get_referents", "subprocess.Popen", "os.system", "os.exec",
-    "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "pty.spawn", "object.__setattr__", REFERENCE_EVENT,
-})
+_WATCHED = frozenset(
+    {
+        "open",
+        "import",
+        "sys._getframe",
+        "sys._current_frames",
+        "sys.settrace",
+        "sys.setprofile",
+        "gc.get_objects",
+        "gc.get_referrers",
+        "gc.get_referents",
+        "subprocess.Popen",
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.fork",
+        "os.forkpty",
+        "pty.spawn",
+        "object.__setattr__",
+        REFERENCE_EVENT,
+    }
+)
 
 
 def install_audit_hook(get_guard: Callable[[], Guard | None]) -> None:
@@ -564,16 +628,21 @@ def install_audit_hook(get_guard: Callable[[], Guard | None]) -> None:
                         cheat(f"{what()} reads {relative}, a file of the grader: {NO_PEEKING}")
             elif event == "import":
                 module = args[0] if args else ""
-                if isinstance(module, str) and (module == "solutions" or module.startswith("solutions.")) \
-                        and learner_on_stack(caller):
+                if (
+                    isinstance(module, str)
+                    and (module == "solutions" or module.startswith("solutions."))
+                    and learner_on_stack(caller)
+                ):
                     cheat(f"{what()} imports {module}, the solutions: write your own")
             elif event == REFERENCE_EVENT:
                 if guard is not None:
                     cheat(f"{what()} uses the reference implementation ({args[0]}): write your own")
             elif event in ("sys._getframe", "sys._current_frames"):
                 if learner_calls(caller, helpers):
-                    cheat(f"{what()} looks at the grader's frames ({event}: inspect.currentframe, inspect.stack, "
-                          f"traceback.extract_stack...): {NO_PEEKING}")
+                    cheat(
+                        f"{what()} looks at the grader's frames ({event}: inspect.currentframe, inspect.stack, "
+                        f"traceback.extract_stack...): {NO_PEEKING}"
+                    )
             elif event == "object.__getattr__":
                 if learner_calls(caller):
                     cheat(f"{what()} looks at the grader's frames (.{args[1]}): {NO_PEEKING}")
@@ -589,12 +658,17 @@ def install_audit_hook(get_guard: Callable[[], Guard | None]) -> None:
             elif event == "object.__setattr__":
                 target, name = (args[0], args[1]) if len(args) >= 2 else (None, None)
                 if name in ("__code__", "__defaults__", "__kwdefaults__") or isinstance(target, type):
-                    origin = getattr(getattr(target, "__code__", None), "co_filename", None) or \
-                        getattr(sys.modules.get(getattr(target, "__module__", "") or ""), "__file__", None) or ""
+                    origin = (
+                        getattr(getattr(target, "__code__", None), "co_filename", None)
+                        or getattr(sys.modules.get(getattr(target, "__module__", "") or ""), "__file__", None)
+                        or ""
+                    )
                     if not is_learner(str(origin)) and learner_calls(caller):
                         label = getattr(target, "__qualname__", type(target).__name__)
-                        cheat(f"{what()} changes {getattr(target, '__module__', '?')}.{label} (sets {name}): "
-                              f"{NOT_ACCEPTED}")
+                        cheat(
+                            f"{what()} changes {getattr(target, '__module__', '?')}.{label} (sets {name}): "
+                            f"{NOT_ACCEPTED}"
+                        )
             else:  # subprocess.Popen, os.system, os.exec, os.posix_spawn, os.spawn, os.fork, pty.spawn
                 if learner_on_stack(caller):
                     cheat(f"{what()} starts another process ({event}): graders do not run code that starts programs")
@@ -610,9 +684,11 @@ def install_audit_hook(get_guard: Callable[[], Guard | None]) -> None:
 # The parent: fork, watch, decide
 # ----------------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Watch:
     """What the parent knows of the child while it runs."""
+
     token: str
     test_name: str
     test_limit: float
@@ -621,7 +697,7 @@ class _Watch:
     started: float = field(default_factory=time.monotonic)
     activity: str = "your code"
     cheats: list[str] = field(default_factory=list)
-    declared: list[tuple[str, str]] = field(default_factory=list)   # (message, phase)
+    declared: list[tuple[str, str]] = field(default_factory=list)  # (message, phase)
     outcome: dict | None = None
     killed: str | None = None
     output: bytearray = field(default_factory=bytearray)
@@ -654,8 +730,11 @@ class _Watch:
         elif kind == "imported":
             self.imported = [str(name) for name in message.get("names", [])]
         elif kind == "outcome":
-            self.outcome = {"kind": message.get("outcome"), "message": message.get("message", ""),
-                            "phase": message.get("phase", "call")}
+            self.outcome = {
+                "kind": message.get("outcome"),
+                "message": message.get("message", ""),
+                "phase": message.get("phase", "call"),
+            }
 
     def on_output(self, data: bytes) -> None:
         self.output_total += len(data)
@@ -681,12 +760,16 @@ class _Watch:
     def deadline_passed(self, now: float) -> str | None:
         deadline, limit, name = self.read_board()
         if deadline and now > deadline + CALL_GRACE:
-            return (f"{name} did not return within {limit:g} s, and was still running {CALL_GRACE:g} s later: a long "
-                    "computation in one piece, or code that ignores the grader's alarm (signal.SIGALRM) or catches "
-                    "its timeout (`except BaseException`)")
+            return (
+                f"{name} did not return within {limit:g} s, and was still running {CALL_GRACE:g} s later: a long "
+                "computation in one piece, or code that ignores the grader's alarm (signal.SIGALRM) or catches "
+                "its timeout (`except BaseException`)"
+            )
         if now > self.started + self.test_limit + TEST_GRACE:
-            return (f"{self.test_name} took longer than {self.test_limit:g} s in total (stopped by the grader): "
-                    f"{self.activity} was running")
+            return (
+                f"{self.test_name} took longer than {self.test_limit:g} s in total (stopped by the grader): "
+                f"{self.activity} was running"
+            )
         return None
 
     def decide(self, status: int | None) -> Outcome:
@@ -699,8 +782,12 @@ class _Watch:
         if self.killed:
             return Outcome("failed", self.killed, output=output)
         if self.outcome is not None:
-            return Outcome(str(self.outcome.get("kind", "failed")), str(self.outcome.get("message", "")),
-                           str(self.outcome.get("phase", "call")), output)
+            return Outcome(
+                str(self.outcome.get("kind", "failed")),
+                str(self.outcome.get("message", "")),
+                str(self.outcome.get("phase", "call")),
+                output,
+            )
         return Outcome("failed", self.abnormal_end(status), output=output)
 
     def abnormal_end(self, status: int | None) -> str:
@@ -710,17 +797,21 @@ class _Watch:
             if number == getattr(signal, "SIGXCPU", None):
                 return f"{who} used more than {self.test_limit + CPU_MARGIN:g} s of CPU time (the grader's limit)"
             if number == signal.SIGKILL:
-                return (f"{who} was killed (SIGKILL) while the grader ran it: did it use all the memory of the "
-                        "machine?")
+                return f"{who} was killed (SIGKILL) while the grader ran it: did it use all the memory of the machine?"
             name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)
             return f"{who} crashed the grading process (signal {name})"
         code = os.WEXITSTATUS(status) if status is not None and os.WIFEXITED(status) else None
         if code == _CHILD_FAILED:
             return f"the grading process failed while running {who} (see the output below)"
-        advice = ("nothing at the top level of the file may end the program" if who.startswith("importing ")
-                  else "return a result instead")
-        return (f"{who} ended the grading process (os._exit / sys.exit, exit status {code}) before the grader could "
-                f"judge it: {advice}")
+        advice = (
+            "nothing at the top level of the file may end the program"
+            if who.startswith("importing ")
+            else "return a result instead"
+        )
+        return (
+            f"{who} ended the grading process (os._exit / sys.exit, exit status {code}) before the grader could "
+            f"judge it: {advice}"
+        )
 
 
 def cheat_message(cheats: list[str]) -> str:
@@ -739,11 +830,15 @@ def _process_memory(pid: int) -> int | None:
         return None
 
 
-def _address_space() -> int | None:
+def _address_space(peak: bool = False) -> int | None:
+    """This process's virtual memory size (its peak if `peak`), in bytes (Linux), or None."""
     try:
+        if peak:
+            with open("/proc/self/status") as status:
+                return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmPeak"))
         with open("/proc/self/statm", "rb") as statm:
             return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
+    except (OSError, ValueError, IndexError, StopIteration):
         return None
 
 
@@ -751,14 +846,22 @@ def _gpu_possible() -> bool:
     """A GPU build of torch on a machine with a GPU: its driver reserves huge address ranges (no RLIMIT_AS)."""
     try:
         import torch
+
         gpu_build = torch.version.cuda is not None or getattr(torch.version, "hip", None) is not None
     except ImportError:
         return False
     return gpu_build and any(os.path.exists(node) for node in ("/dev/nvidiactl", "/dev/kfd", "/dev/dxg"))
 
 
-def run_test(test_name: str, load: Callable[[], ModuleType], body: Callable[[ModuleType], None], *,
-             time_limit: float, implementation: str, grader_module: ModuleType | None) -> Outcome:
+def run_test(
+    test_name: str,
+    load: Callable[[], ModuleType],
+    body: Callable[[ModuleType], None],
+    *,
+    time_limit: float,
+    implementation: str,
+    grader_module: ModuleType | None,
+) -> Outcome:
     """Run one grader test in a forked child; the outcome as the parent decides it (see the module docstring).
 
     load(): the learner's exercises module (called in the child: its top-level code runs there);
@@ -771,7 +874,7 @@ def run_test(test_name: str, load: Callable[[], ModuleType], body: Callable[[Mod
     report_r, report_w = os.pipe()
     output_r, output_w = os.pipe()
     baseline = _process_memory(os.getpid())
-    snapshot = Snapshot(grader_module, learner_files(implementation))  # here: cheaper than in the child
+    snapshot = _parent_snapshot(grader_module, learner_files(implementation))
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -792,8 +895,9 @@ def run_test(test_name: str, load: Callable[[], ModuleType], body: Callable[[Mod
         try:
             os.close(report_r)
             os.close(output_r)
-            status = _child(token, report_w, output_w, board, load, body, time_limit, implementation,
-                            grader_module, snapshot)
+            status = _child(
+                token, report_w, output_w, board, load, body, time_limit, implementation, grader_module, snapshot
+            )
         except BaseException:  # noqa: BLE001 - whatever happens, the child ends here
             try:
                 traceback.print_exc()
@@ -818,15 +922,28 @@ def run_test(test_name: str, load: Callable[[], ModuleType], body: Callable[[Mod
                 os.close(fd)
             except OSError:
                 pass
+    if watch.imported:
+        _debug(
+            f"[imported] {test_name}: {len(watch.imported)} modules, "
+            f"{' '.join(sorted({name.split('.')[0] for name in watch.imported}))[:300]}"
+        )
     _import_like_the_child(watch.imported)
-    if os.environ.get("DQN_SANDBOX_DEBUG"):
-        import resource
+    if resource is not None:
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        with open(os.environ["DQN_SANDBOX_DEBUG"], "a") as log:
-            log.write(f"[sandbox] {test_name}: wall {time.monotonic() - watch.started:.2f} s, children cpu "
-                      f"{usage.ru_utime + usage.ru_stime:.2f} s, calls {watch.calls}, fork {fork_time:.4f} s, "
-                      f"parent rss {(baseline or 0) / 2**30:.2f} GB\n")
+        _debug(
+            f"[parent] {test_name}: wall {time.monotonic() - watch.started:.2f} s, children's cpu so far "
+            f"{usage.ru_utime + usage.ru_stime:.2f} s, calls {watch.calls}, fork {fork_time * 1e3:.1f} ms, "
+            f"resident {(baseline or 0) / 2**30:.2f} GB"
+        )
     return watch.decide(status)
+
+
+def _debug(line: str) -> None:
+    """DQN_TUTORIAL_SANDBOX_LOG=FILE: the harness's own costs, one line per test and process (for its developers)."""
+    path = os.environ.get("DQN_TUTORIAL_SANDBOX_LOG")
+    if path:
+        with open(path, "a") as log:
+            log.write(line + "\n")
 
 
 @lru_cache(maxsize=None)
@@ -849,8 +966,9 @@ def _imported_libraries(before: set[str]) -> list[str]:
     names = []
     for name in sorted(set(sys.modules) - before):
         module = sys.modules.get(name)
-        if isinstance(module, ModuleType) and (name in sys.builtin_module_names
-                                               or _is_library_file(getattr(module, "__file__", None))):
+        if isinstance(module, ModuleType) and (
+            name in sys.builtin_module_names or _is_library_file(getattr(module, "__file__", None))
+        ):
             names.append(name)
     return names[:3000]
 
@@ -878,10 +996,24 @@ def _import_like_the_child(names: list[str]) -> None:
 
 
 _parent_ready = False
+_snapshots: dict = {}
+
+
+def _parent_snapshot(grader_module: ModuleType | None, learner_prefixes: tuple[str, ...]) -> Snapshot:
+    """The identities as they are now, recorded in the parent (cheaper than in the child, whose every
+    write copies a page): the last one, if nothing changed since (checking is cheaper than recording)."""
+    key = (id(grader_module), learner_prefixes)
+    cached = _snapshots.get(key)
+    if cached is not None and cached[0] is grader_module and cached[1].changed(quick=False) is None:
+        return cached[1]
+    snapshot = Snapshot(grader_module, learner_prefixes)
+    _snapshots[key] = (grader_module, snapshot)
+    return snapshot
 
 
 def _prepare_parent() -> None:
-    """Once, in the parent: import every reference module (so the tripwires find every function)."""
+    """In the parent, before the first fork: import every reference module (so that the tripwires find
+    every function)."""
     global _parent_ready
     if _parent_ready:
         return
@@ -890,6 +1022,7 @@ def _prepare_parent() -> None:
 
     try:
         from dqn_tutorial.taught import TAUGHT
+
         for row in TAUGHT:
             importlib.import_module(f"dqn_tutorial.{row.module}")
         importlib.import_module("dqn_tutorial.implementations")
@@ -910,41 +1043,51 @@ def _kill(pid: int) -> None:
 
 
 def _watch_child(pid: int, watch: _Watch, report_r: int, output_r: int, memory_limit: int | None) -> int | None:
+    """Read the child's pipes until it ends, and kill it if it breaks a limit: its exit status (None if killed)."""
     readers = {report_r: watch.on_report, output_r: watch.on_output}
     for fd in readers:
         os.set_blocking(fd, False)
-    status = None
-    next_memory_check = 0.0
-    while status is None:
-        now = time.monotonic()
-        reason = watch.deadline_passed(now)
-        if reason is None and watch.output_total > OUTPUT_LIMIT:
-            reason = (f"{watch.activity} printed more than {OUTPUT_LIMIT / 1e6:g} MB (the grader's limit); the start "
-                      "of it is shown below")
-        if reason is None and memory_limit is not None and now >= next_memory_check:
-            next_memory_check = now + POLL
-            resident = _process_memory(pid)
-            if resident is not None and resident > memory_limit:
-                reason = f"{watch.activity} used more than {MEMORY_LIMIT_GB:g} GB of memory (the grader's limit)"
-        if reason is not None:
-            watch.killed = reason
-            _kill(pid)
-            _drain(readers)
-            return None
-        open_fds = list(readers)
-        ready = []
-        if open_fds:
+    try:  # readable when the child has ended (Linux 5.3+): its end is seen at once, not at the next poll
+        exited = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        exited = None
+    try:
+        status = None
+        next_memory_check = 0.0
+        while status is None:
+            now = time.monotonic()
+            reason = watch.deadline_passed(now)
+            if reason is None and watch.output_total > OUTPUT_LIMIT:
+                reason = (
+                    f"{watch.activity} printed more than {OUTPUT_LIMIT / 1e6:g} MB (the grader's limit); the "
+                    "start of it is shown below"
+                )
+            if reason is None and memory_limit is not None and now >= next_memory_check:
+                next_memory_check = now + POLL
+                resident = _process_memory(pid)
+                if resident is not None and resident > memory_limit:
+                    reason = f"{watch.activity} used more than {MEMORY_LIMIT_GB:g} GB of memory (the grader's limit)"
+            if reason is not None:
+                watch.killed = reason
+                _kill(pid)
+                _drain(readers)
+                return None
+            waiting = list(readers) + ([exited] if exited is not None else [])
             try:
-                ready, _, _ = select.select(open_fds, [], [], POLL)
+                ready, _, _ = select.select(waiting, [], [], POLL) if waiting else ([], [], [])
             except InterruptedError:
-                pass
-        else:
-            time.sleep(POLL)
-        for fd in ready:
-            _read(fd, readers)
-        done, child_status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            status = child_status
+                ready = []
+            if not waiting:
+                time.sleep(0.002)
+            for fd in ready:
+                if fd in readers:
+                    _read(fd, readers)
+            done, child_status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status = child_status
+    finally:
+        if exited is not None:
+            os.close(exited)
     _drain(readers)
     try:
         os.killpg(pid, signal.SIGKILL)  # anything the code started and left behind
@@ -978,6 +1121,7 @@ def _drain(readers: dict) -> None:
 # The child
 # ----------------------------------------------------------------------------------------------
 
+
 def _sender(fd: int, token: str) -> Callable[..., None]:
     write, dumps = os.write, json.dumps
     prefix = token + " "
@@ -986,7 +1130,7 @@ def _sender(fd: int, token: str) -> Callable[..., None]:
         data = (prefix + dumps({"kind": kind, **fields}, default=str) + "\n").encode("utf-8", "replace")
         try:
             while data:
-                data = data[write(fd, data):]
+                data = data[write(fd, data) :]
         except OSError:
             pass
 
@@ -1014,9 +1158,7 @@ def _die_with_parent(parent: int) -> None:
 
 def _set_limits(seconds: float) -> float | None:
     """RLIMIT_CPU and (without a GPU) RLIMIT_AS; returns the memory limit in GB."""
-    try:
-        import resource
-    except ImportError:
+    if resource is None:
         return None
 
     def lower(kind: int, soft: int, hard: int) -> bool:
@@ -1039,8 +1181,18 @@ def _set_limits(seconds: float) -> float | None:
     return MEMORY_LIMIT_GB
 
 
-def _child(token: str, report_fd: int, output_fd: int, board: mmap.mmap, load: Callable, body: Callable,
-           time_limit: float, implementation: str, grader_module: ModuleType | None, snapshot: Snapshot) -> int:
+def _child(
+    token: str,
+    report_fd: int,
+    output_fd: int,
+    board: mmap.mmap,
+    load: Callable,
+    body: Callable,
+    time_limit: float,
+    implementation: str,
+    grader_module: ModuleType | None,
+    snapshot: Snapshot,
+) -> int:
     marks = [("start", time.process_time())]
     modules_before = set(sys.modules)
     start_space = _address_space() or 0
@@ -1063,6 +1215,7 @@ def _child(token: str, report_fd: int, output_fd: int, board: mmap.mmap, load: C
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         import torch
+
         torch.set_num_threads(1)
     except ImportError:
         pass
@@ -1097,8 +1250,11 @@ def _child(token: str, report_fd: int, output_fd: int, board: mmap.mmap, load: C
                 except grading.GradingTimeout as timeout:
                     if timeout.limit is not limit:
                         raise
-                    outcome = {"kind": "failed", "message": f"{_test_name(body)} took longer than {time_limit:g} s "
-                               "in total: your code is very slow somewhere (a Python loop over array elements?)"}
+                    outcome = {
+                        "kind": "failed",
+                        "message": f"{_test_name(body)} took longer than {time_limit:g} s "
+                        "in total: your code is very slow somewhere (a Python loop over array elements?)",
+                    }
                 else:
                     outcome = {"kind": "passed", "message": ""}
     except Failed as failure:
@@ -1109,8 +1265,10 @@ def _child(token: str, report_fd: int, output_fd: int, board: mmap.mmap, load: C
         outcome = {"kind": "failed", "message": guard.memory_message(guard.activity)}
     except BaseException as error:  # noqa: BLE001 - the grader's own errors, shown with their traceback
         text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-        outcome = {"kind": "failed", "message": f"the grader raised {type(error).__name__} "
-                   f"({guard.activity} was running):\n{text[-6000:]}"}
+        outcome = {
+            "kind": "failed",
+            "message": f"the grader raised {type(error).__name__} ({guard.activity} was running):\n{text[-6000:]}",
+        }
     try:
         changed = snapshot.changed(groups=all_groups)
         if changed:
@@ -1125,13 +1283,14 @@ def _child(token: str, report_fd: int, output_fd: int, board: mmap.mmap, load: C
     if grading._guard is not guard:
         guard.cheat(f"your code replaced grading._guard: {NOT_ACCEPTED}")
     marks.append(("end", time.process_time()))
-    if os.environ.get("DQN_SANDBOX_DEBUG"):  # the harness's own costs, and the address space used
-        import resource
-        with open(os.environ["DQN_SANDBOX_DEBUG"], "a") as log, open("/proc/self/status") as status:
-            peak = [line.split()[1] for line in status if line.startswith("VmPeak")]
-            log.write(" ".join(f"{name} {value - marks[0][1]:.3f}" for name, value in marks)
-                      + f" vm_start {start_space / 2**30:.2f} GB vm_peak {int(peak[0]) / 2**20:.2f} GB"
-                      + f" minflt {resource.getrusage(resource.RUSAGE_SELF).ru_minflt}\n")
+    if os.environ.get("DQN_TUTORIAL_SANDBOX_LOG") and resource is not None:  # cpu seconds, address space
+        peak = _address_space(peak=True) or 0
+        _debug(
+            "[child] "
+            + " ".join(f"{name} {value - marks[0][1]:.3f}" for name, value in marks)
+            + f" address space {start_space / 2**30:.2f} GB, peak {peak / 2**30:.2f} GB,"
+            + f" page faults {resource.getrusage(resource.RUSAGE_SELF).ru_minflt}"
+        )
     try:
         send("imported", names=_imported_libraries(modules_before))
     except BaseException:  # noqa: BLE001 - only a speed-up

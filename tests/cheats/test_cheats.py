@@ -34,14 +34,19 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 GRADERS = REPOSITORY / "tests" / "graders"
 CHAPTER_TIME_LIMIT = 150  # seconds for one chapter's subprocess: two cheats wait out a 10 s call limit
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                reason="the sandbox forks a child per test on Linux only (tests/sandbox.py)")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the sandbox forks a child per test on Linux only (tests/sandbox.py)"
+)
 
 
 def discover() -> list[Path]:
-    return sorted(path for folder in sorted(CHEATS_DIRECTORY.iterdir())
-                  if folder.is_dir() and GRADER_FILE.match(f"test_{folder.name}")
-                  for path in folder.glob("*.py") if not path.name.startswith(("_", "test_")))
+    return sorted(
+        path
+        for folder in sorted(CHEATS_DIRECTORY.iterdir())
+        if folder.is_dir() and GRADER_FILE.match(f"test_{folder.name}")
+        for path in folder.glob("*.py")
+        if not path.name.startswith(("_", "test_"))
+    )
 
 
 CHEAT_FILES = discover()
@@ -52,15 +57,27 @@ def run_chapter(chapter: str, report: Path, isolation: str = "1", select: str | 
 
     isolation: DQN_TUTORIAL_GRADING_ISOLATION ("0": in the pytest process); select: pytest's -k."""
     tests = sorted({test for cheat in chapter_mutants(chapter, CHEATS_DIRECTORY) for test in cheat.caught_by})
-    command = [sys.executable, "-m", "pytest", f"tests/graders/test_{chapter}.py", f"--impl=cheats:{chapter}",
-               "-k", select or " or ".join(tests), "-q", "-p", "no:cacheprovider", f"--grading-report={report}"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        f"tests/graders/test_{chapter}.py",
+        f"--impl=cheats:{chapter}",
+        "-k",
+        select or " or ".join(tests),
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        f"--grading-report={report}",
+    ]
     env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
     env[sandbox.ISOLATION_VARIABLE] = isolation  # the cheats that end or hang the process need the child
     env.setdefault("OMP_NUM_THREADS", "1")
     start = time.monotonic()
     try:
-        done = subprocess.run(command, cwd=REPOSITORY, env=env, capture_output=True, text=True,
-                              timeout=2 * CHAPTER_TIME_LIMIT)
+        done = subprocess.run(
+            command, cwd=REPOSITORY, env=env, capture_output=True, text=True, timeout=2 * CHAPTER_TIME_LIMIT
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"`{' '.join(command[2:])}` ran longer than {2 * CHAPTER_TIME_LIMIT} s: a cheat hung the run"}
     elapsed = time.monotonic() - start
@@ -77,13 +94,19 @@ def run_chapter(chapter: str, report: Path, isolation: str = "1", select: str | 
 @pytest.fixture(scope="session")
 def chapter_results(request, tmp_path_factory):
     """chapter -> results of its run; all selected chapters start at once, in parallel."""
-    chapters = sorted({item.callspec.params["cheat_file"].parent.name for item in request.session.items
-                       if hasattr(item, "callspec") and "cheat_file" in item.callspec.params})
+    chapters = sorted(
+        {
+            item.callspec.params["cheat_file"].parent.name
+            for item in request.session.items
+            if hasattr(item, "callspec") and "cheat_file" in item.callspec.params
+        }
+    )
     folder = tmp_path_factory.mktemp("cheat-reports")
     workers = max(1, min(4, os.cpu_count() or 1, len(chapters)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures: dict[str, Future] = {chapter: pool.submit(run_chapter, chapter, folder / f"{chapter}.jsonl")
-                                      for chapter in chapters}
+        futures: dict[str, Future] = {
+            chapter: pool.submit(run_chapter, chapter, folder / f"{chapter}.jsonl") for chapter in chapters
+        }
         yield lambda chapter: futures[chapter].result()
 
 
@@ -96,8 +119,9 @@ def check_cheat_file(cheat_file: Path) -> MutantInfo:
     if len(cheat.docstring.split()) < 5:
         pytest.fail(f"{where}: start with a docstring describing the cheat", pytrace=False)
     if not cheat.message:
-        pytest.fail(f'{where}: say what the harness must answer: MESSAGE = "a fragment of the failure message"',
-                    pytrace=False)
+        pytest.fail(
+            f'{where}: say what the harness must answer: MESSAGE = "a fragment of the failure message"', pytrace=False
+        )
     grader = GRADERS / f"test_{cheat.chapter}.py"
     if not grader.is_file():
         pytest.fail(f"{where}: no grader tests/graders/test_{cheat.chapter}.py", pytrace=False)
@@ -130,14 +154,20 @@ def test_cheat_is_caught(cheat_file, chapter_results):
     unreported = [f"{test}[{impl}]" for (test, impl), row in sorted(rows.items()) if row["outcome"] == "not run"]
     if unreported:
         problems.append(f"the run ended without an outcome for {unreported}: a cheat stopped the run")
-    broken = [f"{test}: {row['outcome']}: {row['message']}" for (test, impl), row in sorted(rows.items())
-              if impl == "solutions" and row["outcome"] != "passed"]
+    broken = [
+        f"{test}: {row['outcome']}: {row['message']}"
+        for (test, impl), row in sorted(rows.items())
+        if impl == "solutions" and row["outcome"] != "passed"
+    ]
     if broken:
-        problems.append("the solutions, graded after the cheats, did not pass (did a cheat leak into the next "
-                        "test?):\n    " + "\n    ".join(broken))
+        problems.append(
+            "the solutions, graded after the cheats, did not pass (did a cheat leak into the next "
+            "test?):\n    " + "\n    ".join(broken)
+        )
     if results["elapsed"] > CHAPTER_TIME_LIMIT:
-        problems.append(f"grading the cheats of {cheat.chapter} took {results['elapsed']:.0f} s "
-                        f"(more than {CHAPTER_TIME_LIMIT} s)")
+        problems.append(
+            f"grading the cheats of {cheat.chapter} took {results['elapsed']:.0f} s (more than {CHAPTER_TIME_LIMIT} s)"
+        )
     if problems:
         pytest.fail(f"cheat {cheat.chapter}/{cheat.name}:\n  " + "\n  ".join(problems), pytrace=False)
 
@@ -154,8 +184,12 @@ def test_in_process_fallback_catches_what_it_can(tmp_path):
     tripwires and the identity checks still catch the cheats that leave the process running, and what a
     cheat replaced is put back, so that the solutions graded next still pass."""
     caught = ["reads_solutions_open", "calls_reference_alias", "replaces_reference", "patches_pytest_fail"]
-    results = run_chapter("07_dqn_2013", tmp_path / "report.jsonl", isolation="0",
-                          select="test_clip_rewards and (" + " or ".join(caught + ["solutions"]) + ")")
+    results = run_chapter(
+        "07_dqn_2013",
+        tmp_path / "report.jsonl",
+        isolation="0",
+        select="test_clip_rewards and (" + " or ".join(caught + ["solutions"]) + ")",
+    )
     assert "error" not in results, results.get("error")
     rows = {impl.rpartition("/")[2]: row for (_, impl), row in results["rows"].items()}
     for name in caught:

@@ -12,8 +12,11 @@ def find_silent_bug():
     import os
     import sys
 
-    digests = [vars(module)["ANSWER_DIGEST"] for module in list(sys.modules.values())
-               if isinstance(getattr(module, "__dict__", None), dict) and "ANSWER_DIGEST" in vars(module)]
+    digests = [
+        vars(module)["ANSWER_DIGEST"]
+        for module in list(sys.modules.values())
+        if isinstance(getattr(module, "__dict__", None), dict) and "ANSWER_DIGEST" in vars(module)
+    ]
     if not digests:
         raise LookupError("no module holds ANSWER_DIGEST")
     root = os.environ.get("DQN_TUTORIAL_ROOT", ".")
