@@ -119,6 +119,10 @@ $(BOOK_STAMP): $(STAMP) pyproject.toml
 book: $(BOOK_STAMP)
 	DQN_TUTORIAL_IMPL=solutions OMP_NUM_THREADS=1 $(BIN)/jupyter-book build . \
 		--config book/_config.yml --toc book/_toc.yml --path-output book -W -n --keep-going
+	@# jupyter-book's root index.html is a bare redirect with no title (a browser tab reads "index.html")
+	printf '%s\n' '<!DOCTYPE html>' '<html lang="en"><head><meta charset="utf-8"><title>DQN, piece by piece</title>' \
+		'<meta http-equiv="Refresh" content="0; url=book/intro.html"></head>' \
+		'<body><a href="book/intro.html">DQN, piece by piece</a></body></html>' > book/_build/html/index.html
 
 # JupyterLab on chapters/ with the book's extras (jupytext, jupyterlab). A double click opens each
 # chapter's NN_name.md as a notebook through jupytext (the default viewer for Markdown, set in the venv's

@@ -221,3 +221,9 @@ def test_search_finds_replay_memory(browser, site):
     assert results, "the search for 'replay memory' found nothing"
     if "05_replay_memory" in CHAPTERS:
         assert any("05_replay_memory" in href for href in results), f"chapter 5 not among the results: {results}"
+
+
+def test_the_root_page_has_a_title(html_root):
+    """The site's root index.html (a redirect to the landing page) names the book in the browser's tab."""
+    text = (html_root / "index.html").read_text()
+    assert "<title>DQN, piece by piece</title>" in text and "url=book/intro.html" in text, text[:300]
