@@ -1,6 +1,6 @@
 """Sphinx extension for this book (loaded by book/_config.yml, `local_extensions`).
 
-It does seven small things that Jupyter Book 1.x does not do on its own:
+It does these small things that Jupyter Book 1.x does not do on its own:
 
 1. Runs the chapters against solutions/: sets DQN_TUTORIAL_IMPL=solutions when it is unset, so the
    kernels that execute the chapters load the reference answers (`make book` sets it too). It also
@@ -23,6 +23,15 @@ It does seven small things that Jupyter Book 1.x does not do on its own:
 6. Adds book/_static/ (the favicon and dqn_book.css: a click anywhere on a solution's title opens it).
 7. Drops the `### BEGIN SOLUTION` / `### END SOLUTION` marker lines from the code that the solution
    dropdowns include from solutions/ (the graders' sync test needs them in the file, not the reader).
+8. Numbers the figures of a chapter by the chapter: the second figure of Chapter 5 is "Figure 5.2".
+9. Draws the chapters' figures "retina" (twice the pixels, shown at their size) through the IPython
+   profile in book/_ipython/, so they stay sharp on high-density screens.
+10. Adds launch buttons (Binder, Colab) to every chapter when the book knows where its repository is
+    published (`repository.url` in book/_config.yml, or DQN_TUTORIAL_REPOSITORY_URL); with no URL
+    there are none, rather than buttons that open Jupyter Book's own repository. The notebook a reader
+    downloads or launches then starts with a cell that fetches the repository when it runs elsewhere.
+11. Loads dqn_search.js (a search that ranks a chapter first for its own topic and shows math as text
+    in its snippets) and dqn_book.js (display math shrinks to fit a phone).
 """
 
 from __future__ import annotations
@@ -45,6 +54,9 @@ EXERCISE_LABEL = re.compile(r"ex-(\d+)-(\d+)")
 DATA_FOLDER = re.compile(r"""book/data|["']data["']""")
 LOAD_EXERCISES = re.compile(r"""load_exercises\(\s*["'](\d\d_\w+)["']""")
 INPUTS_RECORD = "dqn_book_executions.json"
+BOOK = Path(__file__).resolve().parent.parent
+IPYTHON_PROFILE = BOOK / "_ipython"
+CHAPTER_PAGE = re.compile(r"chapters/(\d\d)_\w+/\1_\w+")
 
 
 # --- 1. environment of the kernels --------------------------------------------------------------
@@ -52,6 +64,8 @@ INPUTS_RECORD = "dqn_book_executions.json"
 
 def set_implementation(app: Sphinx, config) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # the kernels read book/_ipython/profile_default/ipython_kernel_config.py: retina figures
+    os.environ.setdefault("IPYTHONDIR", str(IPYTHON_PROFILE))
     value = os.environ.setdefault("DQN_TUTORIAL_IMPL", "solutions")
     if value != "solutions":
         LOGGER.info(f"[dqn_book] DQN_TUTORIAL_IMPL={value}: the chapters run against {value}, not solutions/")
@@ -82,6 +96,13 @@ def number_exercises_by_label(app: Sphinx, env) -> list[str]:
             if match:
                 exercises[node_id] = (int(match.group(1)), int(match.group(2)))
                 changed.append(docname)
+        # Figures: Sphinx numbers them 1, 2, ... per page; in a chapter they become N.1, N.2, ...
+        chapter = CHAPTER_PAGE.fullmatch(docname)
+        figures = numbers.get("figure", {})
+        if chapter and figures:
+            for node_id, number in figures.items():
+                figures[node_id] = (int(chapter.group(1)), number[-1])
+            changed.append(docname)
     return sorted(set(changed))
 
 
@@ -89,14 +110,101 @@ def number_exercises_by_label(app: Sphinx, env) -> list[str]:
 
 
 def offer_notebook_download(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Before the theme builds its header buttons (priority 501), point them at the executed notebook."""
+    """Before the theme builds its header buttons (priority 501), point them at the executed notebook.
+
+    With a repository URL configured, the notebook starts with a cell that fetches and installs the
+    repository when it runs outside it (Colab, Binder, a download), and changes into the chapter's folder.
+    """
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
     if app.builder.format != "html" or not executed.is_file():
         return
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(executed, target)
+    repository = repository_url(app)
+    if repository and CHAPTER_PAGE.fullmatch(pagename):
+        notebook = json.loads(executed.read_text(encoding="utf-8"))
+        notebook["cells"].insert(0, setup_cell(repository, branch(app), Path(pagename).parent.as_posix()))
+        target.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
+    else:
+        shutil.copy2(executed, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+SETUP_CELL = """\
+# Run outside the repository (Colab, Binder, a downloaded notebook)? This cell fetches the repository
+# once, installs it, and moves into this chapter's folder, where your exercises.py is.
+import os, pathlib, subprocess, sys
+
+if not pathlib.Path("exercises.py").is_file():
+    if not pathlib.Path("dqn-tutorial").is_dir():
+        subprocess.run(["git", "clone", "--depth", "1", "--branch", {branch!r}, {url!r}, "dqn-tutorial"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "dqn-tutorial"], check=True)
+    os.chdir(pathlib.Path("dqn-tutorial") / {folder!r})
+    sys.path.insert(0, str(pathlib.Path.cwd().parents[1]))
+"""
+
+
+def setup_cell(url: str, branch_name: str, folder: str) -> dict:
+    source = SETUP_CELL.format(url=url, branch=branch_name, folder=folder)
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "dqn-tutorial-setup",
+        "metadata": {"tags": ["setup"]},
+        "outputs": [],
+        "source": source.splitlines(keepends=True),
+    }
+
+
+# --- 10. launch buttons ---------------------------------------------------------------------------
+# Jupyter Book's default repository is its own; book/_config.yml sets it to "" so that no button
+# points there. A URL (in the config, or DQN_TUTORIAL_REPOSITORY_URL) turns the buttons on:
+# - Binder opens the chapter's NN_name.md in JupyterLab, which opens it as a notebook (jupytext);
+# - Colab opens only .ipynb files on GitHub: it gets the notebook this site publishes next to the page
+#   (_sources/<page>.ipynb on the branch the site is published from, DQN_TUTORIAL_PAGES_BRANCH,
+#   gh-pages by default), whose first cell fetches the repository.
+
+
+def repository_url(app: Sphinx) -> str:
+    configured = app.config.html_theme_options.get("repository_url", "") or ""
+    return (os.environ.get("DQN_TUTORIAL_REPOSITORY_URL") or configured).strip().rstrip("/")
+
+
+def branch(app: Sphinx) -> str:
+    return app.config.html_theme_options.get("repository_branch") or "main"
+
+
+def configure_launch_buttons(app: Sphinx, config) -> None:
+    options = config.html_theme_options
+    url = repository_url(app)
+    if not url:
+        # sphinx-book-theme fails on launch buttons without a repository: none at all
+        options["launch_buttons"] = {}
+        return
+    options["repository_url"] = url
+    options.setdefault("repository_branch", "main")
+    options["launch_buttons"] = {"binderhub_url": "https://mybinder.org", "notebook_interface": "jupyterlab"}
+    options["use_repository_button"] = True
+
+
+def add_colab_button(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """After sphinx-book-theme's launch buttons (priority 501): Colab, for the chapters' notebooks."""
+    url = repository_url(app)
+    if not url or not CHAPTER_PAGE.fullmatch(pagename) or "github.com/" not in url:
+        return
+    owner_repo = url.split("github.com/", 1)[1].removesuffix(".git")
+    pages = os.environ.get("DQN_TUTORIAL_PAGES_BRANCH", "gh-pages")
+    button = {
+        "type": "link",
+        "text": "Colab",
+        "tooltip": "Launch on Colab",
+        "icon": "_static/images/logo_colab.png",
+        "url": f"https://colab.research.google.com/github/{owner_repo}/blob/{pages}/_sources/{pagename}.ipynb",
+    }
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "launch-buttons":
+            group["buttons"].append(button)
+            return
 
 
 # --- 4. execution cache -------------------------------------------------------------------------
@@ -120,6 +228,7 @@ def chapter_inputs(srcdir: Path, docname: str) -> list[Path]:
     source = notebook.read_text(encoding="utf-8")
     used = {notebook.parent.name, *LOAD_EXERCISES.findall(source)}
     files = files_under(srcdir / "dqn_tutorial") + [path for path in files_under(notebook.parent) if path != notebook]
+    files += [srcdir / "book" / "_ipython" / "profile_default" / "ipython_kernel_config.py"]
     for name in sorted(used):
         files += files_under(srcdir / "solutions" / name)
     # book/data/: the files the chapter names; all of them if it names none but uses the folder.
@@ -132,7 +241,8 @@ def chapter_inputs(srcdir: Path, docname: str) -> list[Path]:
 def chapter_digest(srcdir: Path, docname: str) -> str:
     digest = hashlib.sha256()
     for path in chapter_inputs(srcdir, docname):
-        digest.update(path.relative_to(srcdir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        if path.is_file():
+            digest.update(path.relative_to(srcdir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -248,7 +358,10 @@ def add_static_files(app: Sphinx, config) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_static_files)
+    app.connect("config-inited", configure_launch_buttons)
     app.add_css_file("dqn_book.css")
+    app.add_js_file("dqn_search.js")
+    app.add_js_file("dqn_book.js")
     app.connect("config-inited", set_implementation)
     app.connect("builder-inited", report_chapters)
     app.connect("builder-inited", drop_stale_executions, priority=900)
@@ -257,6 +370,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", strip_solution_markers)
     app.connect("env-get-updated", number_exercises_by_label, priority=900)
     app.connect("html-page-context", offer_notebook_download, priority=400)
+    app.connect("html-page-context", add_colab_button, priority=600)
     app.connect("html-page-context", drop_duplicate_scripts, priority=999)
     # Reading records per-chapter state in the environment and a file: serial reading only.
     return {"version": "1.0", "parallel_read_safe": False, "parallel_write_safe": True}
