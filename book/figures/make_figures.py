@@ -1,4 +1,4 @@
-"""The book's five diagrams, drawn from the reference package so that they cannot disagree with the code.
+"""The book's diagrams, drawn from the reference package (and the recorded run) so that they cannot disagree.
 
     python book/figures/make_figures.py               # rewrites book/figures/*.svg
     python book/figures/make_figures.py --png DIR     # and a PNG of each in DIR, to look at them
@@ -12,6 +12,8 @@
   be sampled comes from `is_valid_sample`, and the stacks shown from `stack_slots`.
 - target_schedule.svg (Chapter 8): the updates and target syncs that `should_update` and `is_sync_step`
   give for the nature2015 preset.
+- breakout_cpu_curve.svg (the landing page): the evaluations of the recorded CPU run on Breakout,
+  book/data/breakout_cpu_evaluations.csv and breakout_cpu.json (random play), against agent steps.
 
 Legible on a phone: every figure is 5 inches (360 pt) wide, with no text under 11.6 pt. The book shows it at
 its natural width, 480 px, or narrower where the column is narrower: on a phone 390 px wide the column is
@@ -709,8 +711,63 @@ def draw_target_schedule(out: Output) -> Path:
     return save(figure, "target_schedule", out)
 
 
+# ------------------------------------------------------------------------- 6. the recorded CPU run
+def draw_breakout_cpu_curve(out: Output) -> Path:
+    """The score of the greedy-ish (ε = 0.05) agent over the CPU run, from the run's own records."""
+    import csv
+    import json
+
+    data = REPOSITORY / "book" / "data"
+    with open(data / "breakout_cpu_evaluations.csv", newline="") as handle:
+        rows = [{key: float(value) for key, value in row.items()} for row in csv.DictReader(handle)]
+    run = json.loads((data / "breakout_cpu.json").read_text())
+    steps = np.array([row["step"] for row in rows]) / 1000
+    mean = np.array([row["mean"] for row in rows])
+    std = np.array([row["std"] for row in rows])
+    random_play = run["random_play"]["mean"]
+    frame_skip = run["config"]["frame_skip"]
+
+    figure, axis = plt.subplots(figsize=(WIDTH, 3.4))
+    axis.fill_between(steps, mean - std, mean + std, color=BLUE, linewidth=0)
+    axis.plot(steps, mean, color="#2166ac", linewidth=2, marker="o", markersize=4)
+    axis.axhline(random_play, color=MUTED, linewidth=1.2, linestyle="--")
+    final = run["final_evaluation"]  # the last network, on 30 new games (the landing page's score)
+    returns = np.array(final["returns"], dtype=float)
+    final_mean, final_std = returns.mean(), returns.std(ddof=1)
+    axis.errorbar(final["step"] / 1000, final_mean, yerr=final_std, color=INK, marker="D", markersize=6, capsize=4)
+    axis.text(
+        final["step"] / 1000,
+        final_mean - final_std - 1.5,
+        f"last network: {final_mean:.1f}",
+        ha="right",
+        va="top",
+        fontsize=MIN_FONT,
+    )
+    axis.text(
+        steps[-1], random_play + 1.2, f"random play: {random_play:.1f}", ha="right", va="bottom", fontsize=MIN_FONT
+    )
+    axis.text(
+        steps[0],
+        mean[-1] + std[-1] + 1,
+        f"mean of {int(rows[-1]['episodes'])} games ± std",
+        ha="left",
+        va="bottom",
+        fontsize=MIN_FONT,
+    )
+    axis.set_xlim(0, final["step"] / 1000 * 1.06)
+    axis.set_xticks(np.arange(0, steps[-1] + 1, 100))
+    axis.set_ylim(0, max(mean + std) * 1.25)
+    axis.set_xlabel(f"agent steps, thousands (× {frame_skip} = emulator frames)", fontsize=MIN_FONT)
+    axis.set_ylabel("score per game", fontsize=MIN_FONT)
+    axis.tick_params(labelsize=MIN_FONT)
+    for side in ("right", "top"):
+        axis.spines[side].set_visible(False)
+    figure.tight_layout()
+    return save(figure, "breakout_cpu_curve", out)
+
+
 def draw_all(out: Output) -> list[Path]:
-    """Draw the five figures into out.folder; return their paths."""
+    """Draw the figures into out.folder; return their paths."""
     for folder in (out.folder, out.png_folder):
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
@@ -720,6 +777,7 @@ def draw_all(out: Output) -> list[Path]:
         draw_training_loop(out),
         draw_replay_ring(out),
         draw_target_schedule(out),
+        draw_breakout_cpu_curve(out),
     ]
 
 
