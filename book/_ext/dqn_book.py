@@ -96,12 +96,14 @@ def number_exercises_by_label(app: Sphinx, env) -> list[str]:
             if match:
                 exercises[node_id] = (int(match.group(1)), int(match.group(2)))
                 changed.append(docname)
-        # Figures: Sphinx numbers them 1, 2, ... per page; in a chapter they become N.1, N.2, ...
+        # Figures: with no numbered sections Sphinx counts them across the whole book (the second
+        # figure of Chapter 5 might be its 20th); in a chapter they become N.1, N.2, ... in page order.
         chapter = CHAPTER_PAGE.fullmatch(docname)
         figures = numbers.get("figure", {})
         if chapter and figures:
-            for node_id, number in figures.items():
-                figures[node_id] = (int(chapter.group(1)), number[-1])
+            in_order = sorted(figures, key=lambda node_id: figures[node_id])
+            for index, node_id in enumerate(in_order, start=1):
+                figures[node_id] = (int(chapter.group(1)), index)
             changed.append(docname)
     return sorted(set(changed))
 

@@ -4,7 +4,8 @@
       and 7 (which say both words often) above Chapter 8, whose subject it is. Here a page whose own
       title holds every word of the query comes first, and a chapter's title beats its sections'.
    2. Snippets: Sphinx cuts the summary under each result from the page's HTML before MathJax ran, so it
-      showed raw TeX ("\(\theta^-\)"). Math is turned into plain text (θ⁻) before the snippet is cut. */
+      showed raw TeX ("\(\theta^-\)") and the page's table of contents. Math is turned into plain text
+      (θ⁻), and the contents and runs of blank lines are dropped, before the snippet is cut. */
 
 var Scorer = {
   // Sphinx's defaults (searchtools.js keeps them only when no Scorer is defined)
@@ -20,7 +21,8 @@ var Scorer = {
   score: (result) => {
     const [docname, title, anchor, descr, score] = result;
     const query = new URLSearchParams(window.location.search).get("q") || "";
-    const words = query.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1);
+    // words as typed, hyphens kept: "q-learning" must not become "learning" (Chapter 1's title has it)
+    const words = query.toLowerCase().split(/[^\p{L}\p{N}-]+/u).filter((w) => w.replace(/-/g, "").length > 1);
     if (!words.length || !title) return score;
     const pageTitle = title.split(" > ")[0].toLowerCase();
     // a word counts when its stem is in the title: "networks" finds "network", "skipping" "skip"
@@ -60,6 +62,8 @@ document.addEventListener("DOMContentLoaded", () => {
     page.querySelectorAll(".math").forEach((node) => {
       node.textContent = " " + mathToText(node.textContent) + " ";
     });
-    return htmlToText(page.documentElement.outerHTML, anchor);
+    // the page's own table of contents and buttons are no summary of it
+    page.querySelectorAll("nav, .bd-toc, .header-article, .prev-next-area, .toggle-details__summary").forEach((n) => n.remove());
+    return htmlToText(page.documentElement.outerHTML, anchor).replace(/\s+/g, " ");
   };
 });

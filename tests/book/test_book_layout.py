@@ -15,8 +15,8 @@ import time
 from urllib.parse import quote_plus, urljoin, urlparse
 
 import pytest
+from book_site import CHAPTERS, PAGES, REPOSITORY, open_page, wait_for
 from selenium.webdriver.common.by import By
-from test_book_in_browser import CHAPTERS, PAGES, REPOSITORY, open_page, wait_for
 
 WIDTHS = {"desktop": 1400, "phone": 390}
 # The pages whose screenshots the issue asked to be looked at, at both widths.
@@ -204,8 +204,8 @@ def search_results(browser, site, query):
     browser.get(urljoin(site, f"search.html?q={quote_plus(query)}"))
     wait_for(
         browser,
-        "(document.querySelector('#search-progress') || {}).textContent"
-        " && !/Preparing|Searching/.test(document.querySelector('#search-progress').textContent)",
+        "/finished|did not match/i.test((document.querySelector('#search-results p.search-summary')"
+        " || document.querySelector('#search-results p') || {}).textContent || '')",
         f"the search for {query!r} to finish",
         timeout=90,
     )
@@ -219,7 +219,8 @@ def chapter_topic(chapter: str) -> str:
     """Chapter 8's title "The target network" -> "target network"."""
     title = (REPOSITORY / "chapters" / chapter / f"{chapter}.md").read_text().split("\n# ", 1)[1].split("\n", 1)[0]
     words = title.split(":", 1)[-1].replace(",", " ").split()
-    return " ".join(w for w in words if w.lower() not in {"the", "a", "from", "to", "and", "of", "deep", "full"})
+    kept = [w for w in words if w.lower() not in {"the", "a", "from", "to", "and", "of", "deep", "full"}]
+    return " ".join(dict.fromkeys(kept))  # "From Q-learning to deep Q-learning" -> "Q-learning"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
