@@ -230,7 +230,8 @@ def chapter_inputs(srcdir: Path, docname: str) -> list[Path]:
     source = notebook.read_text(encoding="utf-8")
     used = {notebook.parent.name, *LOAD_EXERCISES.findall(source)}
     files = files_under(srcdir / "dqn_tutorial") + [path for path in files_under(notebook.parent) if path != notebook]
-    files += [srcdir / "book" / "_ipython" / "profile_default" / "ipython_kernel_config.py"]
+    # the book's IPython profile: its config and startup scripts (retina figures, the legibility check)
+    files += [path for path in files_under(srcdir / "book" / "_ipython" / "profile_default") if path.suffix == ".py"]
     for name in sorted(used):
         files += files_under(srcdir / "solutions" / name)
     # book/data/: the files the chapter names; all of them if it names none but uses the folder.

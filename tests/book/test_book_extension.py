@@ -119,3 +119,38 @@ def test_offered_notebook_fetches_the_repository_when_run_elsewhere(tmp_path, mo
 def test_chapter_pages_are_recognised(docname):
     assert dqn_book.CHAPTER_PAGE.fullmatch(docname)
     assert not dqn_book.CHAPTER_PAGE.fullmatch("book/intro")
+
+
+def load_legibility_check():
+    path = REPOSITORY / "book" / "_ipython" / "profile_default" / "startup" / "legible_figures.py"
+    spec = importlib.util.spec_from_file_location("legible_figures", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    "width, points, legible",
+    [(7.5, 9, False), (7.5, 11.6, True), (6.4, 10, True), (6.4, 9, False), (5.0, 8, True), (3.0, 6, False)],
+)
+def test_the_book_stops_a_figure_illegible_on_a_phone(width, points, legible):
+    """The chapters' kernels load book/_ipython's startup script: a figure shrunk onto a 350 px column
+    must keep its smallest text at 7.5 px or more, else drawing it raises with the fix."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    check = load_legibility_check()
+    figure, axis = plt.subplots(figsize=(width, 3))
+    axis.plot([0, 1], [0, 1], label="a line")
+    axis.legend(fontsize=points)
+    axis.tick_params(labelsize=max(points, 12))
+    try:
+        if legible:
+            check.check_legible(figure)
+        else:
+            with pytest.raises(ValueError, match=r"illegible on a phone: 'a line' is .* at most [\d.]+ in"):
+                check.check_legible(figure)
+    finally:
+        plt.close(figure)
