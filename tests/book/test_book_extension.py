@@ -131,7 +131,7 @@ def load_legibility_check():
 
 @pytest.mark.parametrize(
     "width, points, legible",
-    [(7.5, 9, False), (7.5, 11.6, True), (6.4, 10, True), (6.4, 9, False), (5.0, 8, True), (3.0, 6, False)],
+    [(7.5, 9, False), (7.5, 11.6, True), (6.4, 10, True), (6.4, 9, False), (5.0, 8, True), (3.0, 5, False)],
 )
 def test_the_book_stops_a_figure_illegible_on_a_phone(width, points, legible):
     """The chapters' kernels load book/_ipython's startup script: a figure shrunk onto a 350 px column
