@@ -154,3 +154,25 @@ def test_the_book_stops_a_figure_illegible_on_a_phone(width, points, legible):
                 check.check_legible(figure)
     finally:
         plt.close(figure)
+
+
+def test_hidden_axes_do_not_count():
+    """An image shown with axis("off") keeps tick labels matplotlib never draws: they are no text."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    check = load_legibility_check()
+    figure, axes = plt.subplots(1, 2, figsize=(7.5, 3))
+    for axis in axes:
+        axis.imshow([[0, 1], [1, 0]])
+        axis.axis("off")
+        axis.set_title("a frame", fontsize=12)
+    try:
+        check.check_legible(figure)
+        axes[0].axis("on")
+        with pytest.raises(ValueError, match="illegible on a phone"):
+            check.check_legible(figure)
+    finally:
+        plt.close(figure)

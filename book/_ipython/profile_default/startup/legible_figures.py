@@ -25,8 +25,15 @@ def check_legible(figure) -> None:
 
     width = figure.get_size_inches()[0]
     shrink = min(1.0, PHONE_COLUMN_INCHES / width)
+    # the tick labels of axes drawn without their axes (an Atari frame under axis("off")) are not shown
+    hidden = {
+        id(label)
+        for axes in figure.axes
+        if not axes.axison
+        for label in axes.xaxis.get_ticklabels(which="both") + axes.yaxis.get_ticklabels(which="both")
+    }
     for text in figure.findobj(matplotlib.text.Text):
-        if not text.get_visible() or not text.get_text().strip():
+        if not text.get_visible() or not text.get_text().strip() or id(text) in hidden:
             continue
         px = text.get_fontsize() / 72 * 100 * shrink
         if px < SMALLEST_PX - 1e-6:
