@@ -122,14 +122,21 @@ def offer_notebook_download(app: Sphinx, pagename: str, templatename: str, conte
         return
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    repository = repository_url(app)
-    if repository and CHAPTER_PAGE.fullmatch(pagename):
-        notebook = json.loads(executed.read_text(encoding="utf-8"))
-        notebook["cells"].insert(0, setup_cell(repository, branch(app), Path(pagename).parent.as_posix()))
-        target.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
-    else:
-        shutil.copy2(executed, target)
+    shutil.copy2(executed, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def add_setup_cell(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """After sphinx-book-theme's launch buttons (priority 501), which copy the executed notebook over
+    ours again: with a repository URL, the offered notebook starts with the setup cell."""
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    repository = repository_url(app)
+    if app.builder.format != "html" or not executed.is_file() or not repository or not CHAPTER_PAGE.fullmatch(pagename):
+        return
+    notebook = json.loads(executed.read_text(encoding="utf-8"))
+    notebook["cells"].insert(0, setup_cell(repository, branch(app), Path(pagename).parent.as_posix()))
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
 
 
 SETUP_CELL = """\
@@ -139,7 +146,8 @@ import os, pathlib, subprocess, sys
 
 if not pathlib.Path("exercises.py").is_file():
     if not pathlib.Path("dqn-tutorial").is_dir():
-        subprocess.run(["git", "clone", "--depth", "1", "--branch", {branch!r}, {url!r}, "dqn-tutorial"], check=True)
+        repository, branch = {url!r}, {branch!r}
+        subprocess.run(["git", "clone", "--depth", "1", "--branch", branch, repository, "dqn-tutorial"], check=True)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "dqn-tutorial"], check=True)
     os.chdir(pathlib.Path("dqn-tutorial") / {folder!r})
     sys.path.insert(0, str(pathlib.Path.cwd().parents[1]))
@@ -374,6 +382,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-updated", number_exercises_by_label, priority=900)
     app.connect("html-page-context", offer_notebook_download, priority=400)
     app.connect("html-page-context", add_colab_button, priority=600)
+    app.connect("html-page-context", add_setup_cell, priority=600)
     app.connect("html-page-context", drop_duplicate_scripts, priority=999)
     # Reading records per-chapter state in the environment and a file: serial reading only.
     return {"version": "1.0", "parallel_read_safe": False, "parallel_write_safe": True}

@@ -76,6 +76,7 @@ def test_offered_notebook_is_the_executed_one_without_a_repository(tmp_path, mon
     write_executed(app, [cell])
     context = {}
     dqn_book.offer_notebook_download(app, PAGE, "page.html", context, None)
+    dqn_book.add_setup_cell(app, PAGE, "page.html", context, None)
     offered = json.loads((Path(app.outdir) / "_sources" / f"{PAGE}.ipynb").read_text())
     assert offered["cells"] == [cell] and context["ipynb_source"] == f"{PAGE}.ipynb"
 
@@ -87,6 +88,8 @@ def test_offered_notebook_fetches_the_repository_when_run_elsewhere(tmp_path, mo
     app = fake_app(tmp_path, {"repository_url": "", "repository_branch": "main"})
     write_executed(app, [{"cell_type": "markdown", "metadata": {}, "source": ["# Chapter 7\n"]}])
     dqn_book.offer_notebook_download(app, PAGE, "page.html", {}, None)
+    # (sphinx-book-theme copies the executed notebook again in between, at priority 501)
+    dqn_book.add_setup_cell(app, PAGE, "page.html", {}, None)
     offered = json.loads((Path(app.outdir) / "_sources" / f"{PAGE}.ipynb").read_text())
     setup = "".join(offered["cells"][0]["source"])
     assert offered["cells"][0]["cell_type"] == "code" and offered["cells"][1]["cell_type"] == "markdown"
