@@ -63,7 +63,10 @@ document.addEventListener("DOMContentLoaded", () => {
       node.textContent = " " + mathToText(node.textContent) + " ";
     });
     // the page's own table of contents and buttons are no summary of it
-    page.querySelectorAll("nav, .bd-toc, .header-article, .prev-next-area, .toggle-details__summary").forEach((n) => n.remove());
+    // (and the download menu, the title the result already shows, the print-only contents)
+    page
+      .querySelectorAll("nav, h1, .bd-toc, .bd-header-article, .onlyprint, .prev-next-area, .toggle-details__summary")
+      .forEach((n) => n.remove());
     return htmlToText(page.documentElement.outerHTML, anchor).replace(/\s+/g, " ");
   };
 });
