@@ -945,3 +945,37 @@ def real_breakout_stacks(seed: int, steps: int, every: int) -> np.ndarray:
             observation, _ = env.reset()
     env.close()
     return np.stack(stacks)
+
+
+def grade_in_subprocess(
+    chapter: str, impl: str, report: Path, timeout: float, select: str | None = None, env: dict | None = None
+) -> dict:
+    """Grade one chapter in a fresh pytest process (`--impl=impl`, `-k select`), so that a mutant or a
+    cheat that crashes or hangs takes only that run down (tests/mutants, tests/cheats).
+
+    Returns {"rows": {(test, impl): row of the --grading-report}, "elapsed": seconds}, or {"error": why}."""
+    import json
+    import subprocess
+
+    command = [sys.executable, "-m", "pytest", f"tests/graders/test_{chapter}.py", f"--impl={impl}"]
+    command += ["-k", select] if select else []
+    command += ["-q", "-p", "no:cacheprovider", f"--grading-report={report}"]
+    environment = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
+    environment.update(env or {})
+    # Chapters run side by side: one math thread each, or their thread pools fight over the cores.
+    environment.setdefault("OMP_NUM_THREADS", "1")
+    shown = " ".join(command[2:])
+    start = time.monotonic()
+    try:
+        done = subprocess.run(command, cwd=REPOSITORY, env=environment, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"`{shown}` ran longer than {timeout:.0f} s: something in it hung"}
+    elapsed = time.monotonic() - start
+    if not report.is_file() or done.returncode not in (0, 1):
+        tail = (done.stdout + done.stderr)[-3000:]
+        return {"error": f"`{shown}` exited with {done.returncode} (no report?):\n{tail}"}
+    rows = {}
+    for line in report.read_text().splitlines():
+        row = json.loads(line)
+        rows[(row["test"], row["impl"])] = row
+    return {"rows": rows, "elapsed": elapsed}

@@ -16,11 +16,8 @@ test runs on every cheat naming it, then on the solutions. Chapters run in paral
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
-import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,7 +25,7 @@ import pytest
 
 import sandbox
 from dqn_tutorial.errors import UserError
-from grading import CHEATS_DIRECTORY, GRADER_FILE, MutantInfo, chapter_mutants, read_mutant
+from grading import CHEATS_DIRECTORY, GRADER_FILE, MutantInfo, chapter_mutants, grade_in_subprocess, read_mutant
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 GRADERS = REPOSITORY / "tests" / "graders"
@@ -57,38 +54,14 @@ def run_chapter(chapter: str, report: Path, isolation: str = "1", select: str | 
 
     isolation: DQN_TUTORIAL_GRADING_ISOLATION ("0": in the pytest process); select: pytest's -k."""
     tests = sorted({test for cheat in chapter_mutants(chapter, CHEATS_DIRECTORY) for test in cheat.caught_by})
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        f"tests/graders/test_{chapter}.py",
-        f"--impl=cheats:{chapter}",
-        "-k",
-        select or " or ".join(tests),
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        f"--grading-report={report}",
-    ]
-    env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
-    env[sandbox.ISOLATION_VARIABLE] = isolation  # the cheats that end or hang the process need the child
-    env.setdefault("OMP_NUM_THREADS", "1")
-    start = time.monotonic()
-    try:
-        done = subprocess.run(
-            command, cwd=REPOSITORY, env=env, capture_output=True, text=True, timeout=2 * CHAPTER_TIME_LIMIT
-        )
-    except subprocess.TimeoutExpired:
-        return {"error": f"`{' '.join(command[2:])}` ran longer than {2 * CHAPTER_TIME_LIMIT} s: a cheat hung the run"}
-    elapsed = time.monotonic() - start
-    if not report.is_file() or done.returncode not in (0, 1):
-        tail = (done.stdout + done.stderr)[-3000:]
-        return {"error": f"`{' '.join(command[2:])}` exited with {done.returncode} (no report?):\n{tail}"}
-    rows = {}
-    for line in report.read_text().splitlines():
-        row = json.loads(line)
-        rows[(row["test"], row["impl"])] = row
-    return {"rows": rows, "elapsed": elapsed}
+    return grade_in_subprocess(
+        chapter,
+        f"cheats:{chapter}",
+        report,
+        timeout=2 * CHAPTER_TIME_LIMIT,
+        select=select or " or ".join(tests),
+        env={sandbox.ISOLATION_VARIABLE: isolation},  # the cheats that end or hang the process need the child
+    )
 
 
 @pytest.fixture(scope="session")

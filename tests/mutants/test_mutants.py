@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import ast
 import importlib
-import json
 import os
-import subprocess
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -21,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from dqn_tutorial.errors import UserError
-from grading import GRADER_FILE, MutantInfo, chapter_mutants, read_mutant
+from grading import GRADER_FILE, MutantInfo, chapter_mutants, grade_in_subprocess, read_mutant
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 MUTANTS = REPOSITORY / "tests" / "mutants"
@@ -57,35 +55,9 @@ def grader_path(chapter: str) -> Path:
 
 
 def run_graders(chapter: str, impl: str, report: Path) -> dict:
-    """Run one chapter's grader in a subprocess; {(test, impl): {"outcome", "phase", "message"}}."""
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        str(grader_path(chapter).relative_to(REPOSITORY)),
-        f"--impl={impl}",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        f"--grading-report={report}",
-    ]
-    env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
-    # Chapters run side by side: one math thread each, or their thread pools fight over the cores.
-    env.setdefault("OMP_NUM_THREADS", "1")
-    try:
-        done = subprocess.run(
-            command, cwd=REPOSITORY, env=env, capture_output=True, text=True, timeout=CHAPTER_TIME_LIMIT
-        )
-    except subprocess.TimeoutExpired:
-        return {"error": f"`{' '.join(command[2:])}` ran longer than {CHAPTER_TIME_LIMIT} s"}
-    if not report.is_file() or done.returncode not in (0, 1):
-        tail = (done.stdout + done.stderr)[-3000:]
-        return {"error": f"`{' '.join(command[2:])}` exited with {done.returncode}:\n{tail}"}
-    results = {}
-    for line in report.read_text().splitlines():
-        row = json.loads(line)
-        results[(row["test"], row["impl"])] = row
-    return results
+    """Run one chapter's grader in a subprocess; {(test, impl): {"outcome", "phase", "message"}} or {"error"}."""
+    results = grade_in_subprocess(chapter, impl, report, timeout=CHAPTER_TIME_LIMIT)
+    return results if "error" in results else results["rows"]
 
 
 @pytest.fixture(scope="session")
