@@ -40,7 +40,7 @@ def at_width(browser):
     resize(browser, WIDTHS["desktop"])
 
 
-def open_at(browser, site, page, width):
+def open_fitted(browser, site, page):
     open_page(browser, site, page)
     # dqn_book.js fits the display math after MathJax; wait for it, then let layout settle
     wait_for(
@@ -82,7 +82,7 @@ return found.slice(0, 12);
 @pytest.mark.parametrize("page", PAGES)
 def test_nothing_is_cut_off_or_scrolls_sideways(browser, site, page, width, at_width, screenshots):
     at_width(WIDTHS[width])
-    open_at(browser, site, page, WIDTHS[width])
+    open_fitted(browser, site, page)
     problems = browser.execute_script(OVERFLOW_JS)
     if page in SCREENSHOT_PAGES:
         browser.execute_script("window.scrollTo(0, 0);")
@@ -104,7 +104,7 @@ return Array.from(document.querySelectorAll('article img')).map(img => {
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_figure_is_numbered_captioned_described_and_sharp(browser, site, page):
-    open_at(browser, site, page, WIDTHS["desktop"])
+    open_fitted(browser, site, page)
     for image in browser.find_elements(By.CSS_SELECTOR, "article img"):  # lazy images load when seen
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", image)
         deadline = time.monotonic() + 20
@@ -134,7 +134,7 @@ def test_every_figure_is_numbered_captioned_described_and_sharp(browser, site, p
 def test_code_that_only_draws_is_folded(browser, site, chapter):
     """A reader sees prose, figures and the code that teaches: a cell with more than a few lines of
     matplotlib is folded (tags: [hide-input]) behind a "Show code" toggle."""
-    open_at(browser, site, f"chapters/{chapter}/{chapter}", WIDTHS["desktop"])
+    open_fitted(browser, site, f"chapters/{chapter}/{chapter}")
     sources = browser.execute_script(
         "return Array.from(document.querySelectorAll('div.cell:not(.tag_hide-input):not(.tag_remove-input)"
         " div.cell_input pre')).map(p => p.textContent);"
@@ -158,7 +158,7 @@ NOISE = {
 
 @pytest.mark.parametrize("page", PAGES)
 def test_no_noise_on_the_page(browser, site, page):
-    open_at(browser, site, page, WIDTHS["desktop"])
+    open_fitted(browser, site, page)
     # what the reader reads: the prose and the cells' outputs (code itself may say float("nan"))
     text = browser.execute_script(
         "const a = document.querySelector('article').cloneNode(true);"
@@ -186,7 +186,7 @@ def test_no_noise_on_the_page(browser, site, page):
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_solutions_say_why_and_chapter_names_make_lab(browser, site, chapter):
-    open_at(browser, site, f"chapters/{chapter}/{chapter}", WIDTHS["desktop"])
+    open_fitted(browser, site, f"chapters/{chapter}/{chapter}")
     article = browser.find_element(By.CSS_SELECTOR, "article").get_attribute("textContent")
     assert "make lab" in article, f"{chapter}: the page does not say that `make lab` opens it as a notebook"
     silent = browser.execute_script(
@@ -252,7 +252,7 @@ def test_no_launch_button_points_elsewhere_without_a_repository(browser, site):
 def test_results_are_on_the_landing_page_and_in_the_final_chapter(browser, site):
     """The reader sees what the agent learned: the trained agent playing, and its score against random
     play and the paper, on the landing page; the learning curve and the video in Chapter 12."""
-    open_at(browser, site, "book/intro", WIDTHS["desktop"])
+    open_fitted(browser, site, "book/intro")
     gifs = browser.execute_script(
         "return Array.from(document.querySelectorAll('article figure img')).map(i => i.getAttribute('src'))"
         ".filter(s => s.endsWith('.gif'));"
@@ -265,7 +265,7 @@ def test_results_are_on_the_landing_page_and_in_the_final_chapter(browser, site)
     final_chapter = [name for name in CHAPTERS if name.startswith("12_")]
     if final_chapter:
         name = final_chapter[0]
-        open_at(browser, site, f"chapters/{name}/{name}", WIDTHS["desktop"])
+        open_fitted(browser, site, f"chapters/{name}/{name}")
         captions = browser.execute_script(
             "return Array.from(document.querySelectorAll('article figure figcaption')).map(c => c.textContent);"
         )
